@@ -1,0 +1,47 @@
+"""Screenshot built pages as a reader sees them: light and dark, desktop and phone.
+
+    python scripts/screenshot.py [PAGE ...] [--site site] [--out build/screenshots] [--full]
+
+PAGE is a path in the site such as ``part2/dataset.html`` (default: every page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import DESKTOP, PHONE, chromium, pages, serve  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("pages", nargs="*")
+    ap.add_argument("--site", default=str(ROOT / "site"))
+    ap.add_argument("--out", default=str(ROOT / "build" / "screenshots"))
+    ap.add_argument("--full", action="store_true", help="whole page, not just the first screen")
+    args = ap.parse_args()
+    site, out = Path(args.site), Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    targets = args.pages or pages(site)
+    with serve(site) as base, chromium() as browser:
+        for scheme in ("light", "dark"):
+            for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                ctx = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
+                page = ctx.new_page()
+                for target in targets:
+                    page.goto(f"{base}/{target}", wait_until="networkidle")
+                    page.wait_for_timeout(300)
+                    name = target.replace("/", "_").removesuffix(".html")
+                    path = out / f"{name}-{scheme}-{label}.png"
+                    page.screenshot(path=str(path), full_page=args.full)
+                    print(path)
+                ctx.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

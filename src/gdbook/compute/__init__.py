@@ -1,0 +1,1 @@
+"""Pure computations: numpy and sympy in, plain data out. No plotting, no I/O."""

@@ -1,0 +1,90 @@
+"""The synthetic dataset y = b + w·x + ε, its seeded split and the initial guess.
+
+One generator, ``rng = np.random.default_rng(seed)``, is drawn from in a fixed
+order (x, then ε, then the split permutation, then the initial w and b), so the
+same settings always give the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdbook.registry import Section
+from gdbook.settings import Settings
+
+
+@dataclass(frozen=True)
+class Dataset:
+    x: np.ndarray
+    y: np.ndarray
+    is_test: np.ndarray  # bool mask: True for the test split
+    w0: float  # the initial guess, drawn after the split
+    b0: float
+
+    @property
+    def x_train(self) -> np.ndarray:
+        return self.x[~self.is_test]
+
+    @property
+    def y_train(self) -> np.ndarray:
+        return self.y[~self.is_test]
+
+    @property
+    def x_test(self) -> np.ndarray:
+        return self.x[self.is_test]
+
+    @property
+    def y_test(self) -> np.ndarray:
+        return self.y[self.is_test]
+
+
+def make_dataset(s: Settings) -> Dataset:
+    d = s.data
+    rng = np.random.default_rng(s.seed)
+    x = rng.uniform(d.x_min, d.x_max, size=d.n)
+    eps = rng.normal(0.0, d.noise_std, size=d.n)
+    y = d.true_b + d.true_w * x + eps
+    is_test = np.zeros(d.n, dtype=bool)
+    is_test[rng.permutation(d.n)[: s.n_test]] = True
+    w0, b0 = rng.normal(0.0, s.init.scale, size=2)
+    return Dataset(x=x, y=y, is_test=is_test, w0=float(w0), b0=float(b0))
+
+
+def summary(values: np.ndarray) -> dict:
+    return {
+        "mean": float(np.mean(values)),
+        "std": float(np.std(values, ddof=1)),
+        "min": float(np.min(values)),
+        "max": float(np.max(values)),
+    }
+
+
+def dataset_section(s: Settings, deps: dict) -> dict:
+    ds = make_dataset(s)
+    return {
+        "seed": s.seed,
+        "n": s.data.n,
+        "true_w": s.data.true_w,
+        "true_b": s.data.true_b,
+        "noise_std": s.data.noise_std,
+        "x_min": s.data.x_min,
+        "x_max": s.data.x_max,
+        "test_fraction": s.data.test_fraction,
+        "n_train": int(np.sum(~ds.is_test)),
+        "n_test": int(np.sum(ds.is_test)),
+        "x": summary(ds.x),
+        "y": summary(ds.y),
+        "x_train": summary(ds.x_train),
+        "x_test": summary(ds.x_test),
+        "_x": ds.x,
+        "_y": ds.y,
+        "_is_test": ds.is_test,
+    }
+
+
+SECTIONS = [
+    Section("dataset", dataset_section,
+            doc="the synthetic data: its settings, split sizes and summary statistics (points in dataset.csv)"),
+]

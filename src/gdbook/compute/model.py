@@ -1,0 +1,50 @@
+"""The model ŷ = w·x + b, its loss, gradient, metrics and closed-form fit.
+
+Vectorised numpy; no loops.  ``dw`` and ``db`` are ∂L/∂w and ∂L/∂b of the
+mean squared error L(w, b) = (1/n) Σ (ŷᵢ − yᵢ)².
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def predict(w: float, b: float, x: np.ndarray) -> np.ndarray:
+    return w * x + b
+
+
+def mse(w: float, b: float, x: np.ndarray, y: np.ndarray) -> float:
+    r = predict(w, b, x) - y
+    return float(np.mean(r * r))
+
+
+def gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    r = predict(w, b, x) - y
+    dw = 2.0 * np.mean(r * x)
+    db = 2.0 * np.mean(r)
+    return float(dw), float(db)
+
+
+def closed_form(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Ordinary least squares by the normal equations XᵀX θ = Xᵀy, X = [x, 1]."""
+    X = np.column_stack([x, np.ones_like(x)])
+    w, b = np.linalg.solve(X.T @ X, X.T @ y)
+    return float(w), float(b)
+
+
+def hessian(x: np.ndarray) -> np.ndarray:
+    """Hessian of the MSE in (w, b): (2/n)·XᵀX with X = [x, 1]; it does not depend on w, b or y."""
+    X = np.column_stack([x, np.ones_like(x)])
+    return 2.0 / len(x) * (X.T @ X)
+
+
+def metrics(y: np.ndarray, y_hat: np.ndarray) -> dict:
+    r = y_hat - y
+    mse_ = float(np.mean(r * r))
+    ss_tot = float(np.sum((y - np.mean(y)) ** 2))
+    return {
+        "mse": mse_,
+        "rmse": float(np.sqrt(mse_)),
+        "mae": float(np.mean(np.abs(r))),
+        "r2": 1.0 - float(np.sum(r * r)) / ss_tot,
+    }

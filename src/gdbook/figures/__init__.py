@@ -1,0 +1,1 @@
+"""One function per figure: computed results in, a matplotlib ``Figure`` out."""

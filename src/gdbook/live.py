@@ -1,0 +1,42 @@
+"""Keeps ``mkdocs serve`` on the current code of the package.
+
+MkDocs re-reads its config on every rebuild but Python keeps imported modules;
+when a file under ``src/gdbook`` changes, the gdbook modules are dropped from
+``sys.modules`` and the event handlers are imported afresh.  This module holds
+no book logic and is never reloaded itself.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_KEEP = {"gdbook", "gdbook.live"}
+_state: dict[str, Any] = {"stamp": None, "module": None, "startup": None}
+
+
+def _stamp() -> tuple:
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in PACKAGE_DIR.rglob("*.py")))
+
+
+def events() -> ModuleType:
+    stamp = _stamp()
+    if _state["module"] is None or stamp != _state["stamp"]:
+        if _state["module"] is not None:
+            for name in [m for m in sys.modules if m.startswith("gdbook.") and m not in _KEEP]:
+                del sys.modules[name]
+        module = importlib.import_module("gdbook.mkdocs_events")
+        if _state["startup"] is not None:
+            module.on_startup(**_state["startup"])
+        _state.update(stamp=stamp, module=module)
+    return _state["module"]
+
+
+def call(event: str, *args: Any, **kwargs: Any) -> Any:
+    if event == "on_startup":
+        _state["startup"] = kwargs
+    return getattr(events(), event)(*args, **kwargs)

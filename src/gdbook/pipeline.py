@@ -1,0 +1,205 @@
+"""compute → figures → downloads: everything the pages need, cached and written once.
+
+:func:`generate` is what both ``gdbook build`` and the MkDocs hook call.  It
+never renders prose (that is :mod:`gdbook.render`) and never runs MkDocs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gdbook import registry
+from gdbook.cache import Cache, make_key
+from gdbook.outputs import write_atomic
+from gdbook.registry import BuildError
+from gdbook.settings import Settings, as_dict
+
+
+@dataclass
+class FigureOut:
+    name: str
+    alt: str
+    light: str  # path under the generated folder, e.g. "img/data-scatter-light.svg"
+    dark: str
+
+
+@dataclass
+class Generated:
+    results: dict[str, Any]  # everything, including the private ``_`` keys
+    public: dict[str, Any]  # what results.json holds
+    figures: dict[str, FigureOut]
+    files: list[str]  # every generated file, relative to the output folder
+    timings: list[tuple[str, float, str]] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)  # sections recomputed (cache misses)
+    drawn: list[str] = field(default_factory=list)  # figures redrawn (cache misses)
+
+
+def public_view(value: Any) -> Any:
+    """Drop the private ``_`` keys at every level (they feed figures only)."""
+    if isinstance(value, dict):
+        return {k: public_view(v) for k, v in value.items() if not str(k).startswith("_")}
+    if isinstance(value, (list, tuple)):
+        return [public_view(v) for v in value]
+    return value
+
+
+def compute(settings: Settings, cache: Cache) -> tuple[dict, dict[str, str], list[str]]:
+    results: dict[str, Any] = {}
+    keys: dict[str, str] = {}
+    computed: list[str] = []
+    settings_json = as_dict(settings)
+    for section in registry.sections():
+        deps = {d: results[d] for d in section.depends}
+        key = make_key("section", section.key, section.build.__module__,
+                       {"settings": settings_json, "deps": {d: keys[d] for d in section.depends}})
+        value = cache.get("section", section.key, key)
+        if value is None:
+            try:
+                value = section.build(settings, deps)
+            except BuildError as e:
+                raise BuildError(f"computing '{section.key}' ({section.build.__module__}): {e}") from e
+            cache.put("section", section.key, key, value)
+            computed.append(section.key)
+        results[section.key] = value
+        keys[section.key] = key
+    return results, keys, computed
+
+
+def gather_errata(results: dict[str, Any]) -> list[dict]:
+    errata = []
+    for key, value in results.items():
+        if isinstance(value, dict):
+            for item in value.get("errata", ()):
+                errata.append({"chapter": key, **item})
+    return errata
+
+
+def svg_bytes(fig: Any) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    # No date and a fixed hash salt: the same figure gives the same bytes.
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def draw_figures(results: dict, keys: dict[str, str], cache: Cache, out_dir: Path) -> tuple[dict[str, FigureOut], list[str], list[str]]:
+    out: dict[str, FigureOut] = {}
+    drawn: list[str] = []
+    files: list[str] = []
+    specs = registry.figures()
+    for spec in specs:
+        missing = [d for d in spec.depends if d not in results]
+        if missing:
+            raise BuildError(f"figure '{spec.name}' depends on results key(s) {missing} that no section computes")
+        key = make_key("figure", spec.name, spec.draw.__module__, {d: keys[d] for d in spec.depends})
+        svgs = cache.get("figure", spec.name, key)
+        if svgs is None:
+            svgs = _draw(spec, results)
+            cache.put("figure", spec.name, key, svgs)
+            drawn.append(spec.name)
+        paths = {}
+        for theme_name, data in svgs.items():
+            rel = f"img/{spec.name}-{theme_name}.svg"
+            write_atomic(out_dir / rel, data)
+            files.append(rel)
+            paths[theme_name] = rel
+        alt = " ".join(spec.alt(results).split())
+        if not alt:
+            raise BuildError(f"figure '{spec.name}' has empty alt text")
+        out[spec.name] = FigureOut(spec.name, alt, paths["light"], paths["dark"])
+    return out, drawn, files
+
+
+def _draw(spec: Any, results: dict) -> dict[str, bytes]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gdbook.figures.style import THEMES
+
+    svgs = {}
+    for theme in THEMES:
+        with matplotlib.rc_context(theme.rc()):
+            fig = spec.draw(results, theme)
+            svgs[theme.name] = svg_bytes(fig)
+    return svgs
+
+
+def dataset_csv(results: dict) -> str:
+    d = results["dataset"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["x", "y", "split"])
+    for x, y, test in zip(d["_x"], d["_y"], d["_is_test"]):
+        # repr() round-trips a float exactly, so tests can recompute from the CSV.
+        w.writerow([repr(float(x)), repr(float(y)), "test" if test else "train"])
+    return buf.getvalue()
+
+
+def write_downloads(public: dict, results: dict, out_dir: Path) -> list[str]:
+    text = json.dumps(public, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    write_atomic(out_dir / "downloads" / "results.json", text)
+    write_atomic(out_dir / "downloads" / "dataset.csv", dataset_csv(results))
+    return ["downloads/results.json", "downloads/dataset.csv"]
+
+
+def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
+    timings = []
+    t0 = time.perf_counter()
+    results, keys, computed = compute(settings, cache)
+    results["errata"] = gather_errata(results)
+    results["settings"] = as_dict(settings)
+    t1 = time.perf_counter()
+    timings.append(("compute", t1 - t0, f"{len(keys)} sections, {len(computed)} recomputed"))
+    figures, drawn, fig_files = draw_figures(results, keys, cache, out_dir)
+    t2 = time.perf_counter()
+    timings.append(("figures", t2 - t1, f"{len(figures)} figures, {len(drawn)} redrawn"))
+    public = public_view(results)
+    try:
+        files = fig_files + write_downloads(public, results, out_dir)
+    except ValueError as e:  # allow_nan=False: a NaN must never reach a reader
+        raise BuildError(f"results.json would hold a non-finite number: {e}") from e
+    timings.append(("downloads", time.perf_counter() - t2, "results.json, dataset.csv"))
+    _prune(out_dir, set(files))
+    return Generated(results, public, figures, files, timings, computed, drawn)
+
+
+def _prune(out_dir: Path, keep: set[str]) -> None:
+    # A renamed or deleted figure must not linger in the site.
+    for sub in ("img", "downloads"):
+        for p in (out_dir / sub).glob("*"):
+            if p.is_file() and f"{sub}/{p.name}" not in keep:
+                p.unlink()
+
+
+def layout(public: dict, max_rows: int = 400) -> list[dict]:
+    """The key tree of results.json (one row per key, lists shown by their first item)."""
+    rows: list[dict] = []
+
+    def kind(v: Any) -> str:
+        return {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null"}.get(type(v), "")
+
+    def walk(v: Any, path: str) -> None:
+        if len(rows) >= max_rows:
+            return
+        if isinstance(v, dict):
+            if path:
+                rows.append({"key": path, "type": "object"})
+            for k, child in v.items():
+                walk(child, f"{path}.{k}" if path else str(k))
+        elif isinstance(v, list):
+            rows.append({"key": path, "type": f"list ({len(v)})"})
+            if v and isinstance(v[0], (dict, list)):
+                walk(v[0], f"{path}[i]")
+        else:
+            rows.append({"key": path, "type": kind(v)})
+
+    walk(public, "")
+    return rows

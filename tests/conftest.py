@@ -1,0 +1,41 @@
+"""Shared fixtures: one strict build of the site per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def run_gdbook(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run the real command line, as an author or CI would."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "gdbook", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site, built strictly from the working tree into a temporary folder."""
+    site = tmp_path_factory.mktemp("build") / "site"
+    proc = run_gdbook("build", "--site-dir", str(site), "--quiet")
+    assert proc.returncode == 0, f"gdbook build failed:\n{proc.stdout}\n{proc.stderr}"
+    return site
+
+
+@pytest.fixture(scope="session")
+def results(built_site) -> dict:
+    import json
+
+    return json.loads((built_site / "downloads" / "results.json").read_text(encoding="utf-8"))
