@@ -22,6 +22,11 @@ _state: dict[str, Any] = {"command": None}
 GENERATED = Path("build") / "generated"
 
 
+def generated_dir(root: Path) -> Path:
+    # Overridable so that parallel builds (tests, benchmarks) never share files.
+    return Path(os.environ.get("GDBOOK_GENERATED_DIR") or root / GENERATED)
+
+
 def root_of(config: Any) -> Path:
     return Path(config.config_file_path).resolve().parent
 
@@ -47,7 +52,7 @@ def on_pre_build(config: Any) -> None:
         with warnings.catch_warnings():
             # A numpy or matplotlib warning is a bug in the book: fail loudly.
             warnings.simplefilter("error")
-            gen = pipeline.generate(_state["settings"], root / GENERATED, cache)
+            gen = pipeline.generate(_state["settings"], generated_dir(root), cache)
         _state["assets"] = vendor.assets(root)
     except (BuildError, Warning) as e:
         raise PluginError(f"gdbook: {e}") from None
@@ -65,7 +70,7 @@ def on_pre_build(config: Any) -> None:
 
 
 def on_files(files: Files, config: Any) -> Files:
-    gen_dir = _state["root"] / GENERATED
+    gen_dir = generated_dir(_state["root"])
     for rel in _state["generated"].files:
         files.append(File.generated(config, rel, abs_src_path=str(gen_dir / rel)))
     for asset in _state["assets"]:
