@@ -150,6 +150,19 @@ def write_downloads(public: dict, results: dict, out_dir: Path) -> list[str]:
     return ["downloads/results.json", "downloads/dataset.csv"]
 
 
+def write_section_files(results: dict, out_dir: Path) -> list[str]:
+    """Files a section ships beside the pages (``_files``: path under data/ → text or bytes)."""
+    written = []
+    for key, value in results.items():
+        if not isinstance(value, dict):
+            continue
+        for rel, content in value.get("_files", {}).items():
+            path = f"data/{rel}"
+            write_atomic(out_dir / path, content)
+            written.append(path)
+    return written
+
+
 def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
     timings = []
     t0 = time.perf_counter()
@@ -166,16 +179,17 @@ def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
         files = fig_files + write_downloads(public, results, out_dir)
     except ValueError as e:  # allow_nan=False: a NaN must never reach a reader
         raise BuildError(f"results.json would hold a non-finite number: {e}") from e
-    timings.append(("downloads", time.perf_counter() - t2, "results.json, dataset.csv"))
+    files += write_section_files(results, out_dir)
+    timings.append(("downloads", time.perf_counter() - t2, "results.json, dataset.csv, data files"))
     _prune(out_dir, set(files))
     return Generated(results, public, figures, files, timings, computed, drawn)
 
 
 def _prune(out_dir: Path, keep: set[str]) -> None:
     # A renamed or deleted figure must not linger in the site.
-    for sub in ("img", "downloads"):
-        for p in (out_dir / sub).glob("*"):
-            if p.is_file() and f"{sub}/{p.name}" not in keep:
+    for sub in ("img", "downloads", "data"):
+        for p in (out_dir / sub).rglob("*"):
+            if p.is_file() and p.relative_to(out_dir).as_posix() not in keep:
                 p.unlink()
 
 

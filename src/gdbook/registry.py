@@ -33,6 +33,8 @@ class Section:
     (what they say), ``correct`` (the computed correction, markdown/LaTeX),
     and optionally ``explanation`` and ``link`` + ``link_text`` (a link
     relative to docs/reference/, e.g. ``../part1/worked-problems.md#problem-2``).
+    A dict under ``_files`` ({relative path: str or bytes}) is published as
+    ``data/<relative path>`` in the site (e.g. data an interactive page loads).
     """
 
     key: str
