@@ -111,6 +111,17 @@ class DivergenceSettings:
 
 
 @dataclass(frozen=True)
+class ExplorerSettings:
+    lr_min_multiple: float = opt(0.01, "smallest learning rate of the explorer, as a multiple of η*", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+    lr_max_multiple: float = opt(3.0, "largest learning rate of the explorer, as a multiple of η*", lo=1.0, hi=100.0, lo_open=True)
+    lr_steps_per_decade: int = opt(10, "explorer learning rates per factor of ten (a log grid through descent.full_batch.lr)", lo=1, hi=50)
+    batch_sizes: list[float] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added)", lo=1, hi=100_000)
+    n_iters: list[float] = opt([10, 20, 50, 100, 200, 500, 1000], "update counts the explorer offers (the methods' n_iters are added)", lo=1, hi=100_000)
+    converged_tol: float = opt(0.01, "the explorer calls a run converged when its training loss is within this fraction above the least-squares minimum", lo=0.0, hi=10.0, lo_open=True)
+    points_per_view: int = opt(100, "trace points the explorer keeps per update count (longer traces are subsampled)", lo=10, hi=10_000)
+
+
+@dataclass(frozen=True)
 class ExerciseSettings:
     count: int = opt(10, "exercises per chapter", lo=1, hi=100)
     seed: int = opt(2024, "seed of the exercise generator", lo=0, hi=2**32 - 1)
@@ -124,6 +135,7 @@ class Settings:
     descent: DescentSettings = field(default_factory=DescentSettings)
     check: CheckSettings = field(default_factory=CheckSettings)
     divergence: DivergenceSettings = field(default_factory=DivergenceSettings)
+    explorer: ExplorerSettings = field(default_factory=ExplorerSettings)
     exercises: ExerciseSettings = field(default_factory=ExerciseSettings)
 
     @property
