@@ -1,0 +1,120 @@
+"""The program flowchart is drawn from the description that the program runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+
+from gdbook.compute import dataset, descent, model, program
+from gdbook.compute.program import PROGRAM, Arrow, Step, mermaid, program_section, run_program
+from gdbook.registry import BuildError
+from gdbook.settings import Settings, from_mapping
+
+
+def test_run_matches_descend_and_closed_form():
+    s = Settings()
+    st, visits = run_program(s)
+    ds = dataset.make_dataset(s)
+    fb = s.descent.full_batch
+    trace = descent.descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, fb.lr, fb.n_iters,
+                            bound=s.descent.divergence_bound)
+    assert st.stopped == "budget" and st.t == fb.n_iters
+    assert st.w == pytest.approx(trace.w[-1], rel=1e-12, abs=1e-12)
+    assert st.b == pytest.approx(trace.b[-1], rel=1e-12, abs=1e-12)
+    assert np.allclose(st.losses, trace.train_loss, rtol=1e-12, atol=0)
+    w_cf, b_cf = model.closed_form(ds.x_train, ds.y_train)
+    ref = np.linalg.lstsq(np.column_stack([ds.x_train, np.ones_like(ds.x_train)]), ds.y_train, rcond=None)[0]
+    assert (w_cf, b_cf) == pytest.approx(tuple(ref), rel=1e-10)
+    assert abs(st.w - w_cf) < 1e-5 and abs(st.b - b_cf) < 1e-5
+    assert visits["predict"] == fb.n_iters + 1 and visits["update"] == fb.n_iters
+    assert visits["evaluate"] == visits["verify"] == 1
+
+
+@pytest.mark.parametrize("n_iters", [1, 7, 60])
+def test_every_prefix_matches_descend(n_iters):
+    s = from_mapping({"seed": 3, "data": {"n": 40}})
+    st, _ = run_program(s, n_iters=n_iters)
+    ds = dataset.make_dataset(s)
+    trace = descent.descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0,
+                            s.descent.full_batch.lr, n_iters)
+    assert (st.w, st.b) == pytest.approx((trace.w[-1], trace.b[-1]), rel=1e-12)
+
+
+def test_diverging_run_takes_the_divergence_exit_like_descend():
+    s = Settings()
+    r = program_section(s, {})
+    bad = r["diverging"]
+    assert bad["stopped"] == "diverged"
+    assert bad["lr"] > r["lr_limit"]
+    assert bad["visits"]["evaluate"] == 0 and bad["visits"]["verify"] == 0 and bad["visits"]["report"] == 1
+    ds = dataset.make_dataset(s)
+    trace = descent.descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, bad["lr"], 500,
+                            bound=s.descent.divergence_bound)
+    assert trace.diverged and trace.diverged_at == bad["updates"]
+    # The stability limit 2/λ_max from the Hessian is where descent stops converging.
+    ok, _ = run_program(s, lr=0.9 * r["lr_limit"])
+    assert ok.stopped in ("budget", "converged")
+
+
+def test_flowchart_has_a_node_per_step_and_an_edge_per_arrow():
+    text = mermaid()
+    assert text.startswith("flowchart TD")
+    for s in PROGRAM.steps:
+        assert re.search(rf"^\s+{s.id}[\[\(\{{]", text, re.M), s.id
+    edges = re.findall(r"^\s+(\w+) -->(?:\|(\w+)\|)? (\w+)$", text, re.M)
+    assert sorted(edges) == sorted((a.src, a.label, a.dst) for a in PROGRAM.arrows)
+    for word in ("predict", "loss", "gradient", "update", "diverged", "evaluate", "verify", "report", "generate", "split"):
+        assert any(s.id == word for s in PROGRAM.steps), word
+    assert " end[" not in text and " end(" not in text, "mermaid reserves 'end'"
+
+
+def test_changing_the_description_changes_the_flowchart_and_the_run():
+    """Insert a step into the loop: the diagram shows it and the run executes it."""
+    calls = []
+    extra = Step("log", "Log the loss", "list.append", lambda st: calls.append(st.loss), loop=True)
+    steps = list(PROGRAM.steps)
+    steps.insert(steps.index(PROGRAM.step("loss")) + 1, extra)
+    arrows = [a for a in PROGRAM.arrows if not (a.src == "loss" and a.dst == "diverged")]
+    arrows += [Arrow("loss", "log"), Arrow("log", "diverged")]
+    changed = dataclasses.replace(PROGRAM, steps=tuple(steps), arrows=tuple(arrows))
+
+    before, after = mermaid(PROGRAM), mermaid(changed)
+    assert before != after
+    assert "log[" in after and "loss --> log" in after and "log --> diverged" in after
+    assert "loss --> diverged" not in after and "loss --> diverged" in before
+
+    s = from_mapping({"data": {"n": 30}, "descent": {"full_batch": {"n_iters": 12}}})
+    st, visits = run_program(s, program=changed)
+    assert visits["log"] == 13 and len(calls) == 13
+    assert calls == st.losses
+
+
+def test_the_section_uses_the_module_description(monkeypatch):
+    """The build's flowchart comes from PROGRAM: swap it and the section output changes."""
+    steps = tuple(dataclasses.replace(s, label="Guess w, b") if s.id == "init" else s for s in PROGRAM.steps)
+    monkeypatch.setattr(program, "PROGRAM", dataclasses.replace(PROGRAM, steps=steps))
+    r = program_section(Settings(), {})
+    assert "Guess w, b" in r["mermaid"] and "Initialise w, b at random" not in r["mermaid"]
+
+
+def test_miswired_program_fails_loudly():
+    arrows = tuple(Arrow(a.src, "predict", "yes") if a.src == "stop" and a.label == "yes" else a for a in PROGRAM.arrows)
+    broken = dataclasses.replace(PROGRAM, arrows=arrows)
+    with pytest.raises(BuildError, match="did not reach"):
+        run_program(from_mapping({"data": {"n": 20}, "descent": {"full_batch": {"n_iters": 3}}}), program=broken)
+    dangling = dataclasses.replace(PROGRAM, arrows=tuple(a for a in PROGRAM.arrows if a.src != "split"))
+    with pytest.raises(BuildError, match="split"):
+        run_program(Settings(), program=dangling)
+
+
+def test_flowchart_page_shows_diagram_and_source(built_site, results):
+    html = (built_site / "part4" / "flowchart.html").read_text(encoding="utf-8")
+    assert html.count('class="mermaid"') == 1
+    assert "mermaid.min.js" in html
+    # The source listing shows the generated text, escaped, and the Python description.
+    assert "flowchart TD" in html and "PROGRAM" in html and "run_program" in html
+    assert results["program"]["mermaid"].splitlines()[1].strip().split("[")[0] in html
+    assert results["program"]["diverging"]["stopped"] == "diverged"
