@@ -7,6 +7,7 @@ unknown placeholder, a strict-mode warning...); 2 a bad setting or argument.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -34,24 +35,62 @@ def cmd_build(args: argparse.Namespace) -> int:
     _settings(args, root)
     if args.no_cache:
         os.environ["GDBOOK_NO_CACHE"] = "1"
+    t_settings = time.perf_counter() - t0
     from mkdocs.exceptions import MkDocsException
 
     from gdbook import publish
 
     site = Path(args.site_dir) if args.site_dir else root / "site"
     try:
-        publish.build(root, site, quiet=args.quiet)
+        timings = dict(publish.build(root, site, quiet=args.quiet))
     except MkDocsException as e:
         print(f"gdbook: build failed, {site} left as it was: {e}", file=sys.stderr)
         return 1
-    if not args.quiet:
-        from gdbook import mkdocs_events
+    from gdbook import mkdocs_events
 
-        gen = mkdocs_events.generated()
+    gen = mkdocs_events.generated()
+    render_s = mkdocs_events._state.get("render_seconds", 0.0)
+    pages = sum(1 for p in site.rglob("*.html") if p.name != "404.html")
+    stages = [("settings", t_settings, f"validated {os.environ[SETTINGS_ENV]}"), *gen.timings,
+              ("render", render_s, "page templates filled with computed values"),
+              ("mkdocs", timings["mkdocs"] - render_s - sum(s for _, s, _ in gen.timings),
+               f"{pages} pages: markdown to HTML, theme, search index"),
+              ("publish", timings["publish"], f"swapped into {site}")]
+    total = time.perf_counter() - t0
+    if args.report:
+        report = {**gen.report(), "stages": [{"stage": st, "seconds": round(sec, 4), "detail": d}
+                                             for st, sec, d in stages],
+                  "pages": pages, "total_seconds": round(total, 4), "site": str(site)}
+        from gdbook.outputs import write_atomic
+
+        write_atomic(Path(args.report), json.dumps(report, indent=1) + "\n")
+    if not args.quiet:
         print("gdbook build summary", file=sys.stderr)
-        for stage, seconds, detail in gen.timings:
+        for stage, seconds, detail in stages:
             print(f"  {stage:<10} {seconds:7.2f} s  {detail}", file=sys.stderr)
-        print(f"  {'total':<10} {time.perf_counter() - t0:7.2f} s  site written to {site}", file=sys.stderr)
+        redone = ", ".join(gen.computed) or "none"
+        redrawn = ", ".join(gen.drawn) or "none"
+        print(f"  {'total':<10} {total:7.2f} s  {len(gen.sections)} sections (recomputed: {redone}); "
+              f"{len(gen.figures)} figures (redrawn: {redrawn}); {pages} pages", file=sys.stderr)
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    root = _root(args.root)
+    _settings(args, root)
+    from mkdocs.exceptions import MkDocsException
+
+    from gdbook import publish
+
+    publish.setup_logging(quiet=args.quiet)
+    try:
+        info = publish.render_to(root, Path(args.out))
+    except MkDocsException as e:
+        print(f"gdbook: render failed: {e}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"gdbook: {info['pages']} pages rendered to {info['docs']}; "
+              f"bare build: mkdocs build -f {info['config']}", file=sys.stderr)
     return 0
 
 
@@ -72,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gdbook", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, fn, help_ in (("build", cmd_build, "build the site strictly into site/"),
-                            ("serve", cmd_serve, "serve the book with live reload")):
+                            ("serve", cmd_serve, "serve the book with live reload"),
+                            ("render", cmd_render, "render the pages to markdown for a bare mkdocs build")):
         p = sub.add_parser(name, help=help_)
         p.add_argument("--settings", help="TOML file with the book's settings (default: [tool.gdbook] in pyproject.toml)")
         p.add_argument("--root", help="project folder (default: the current folder)")
@@ -81,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--site-dir", help="where to publish the site (default: site/)")
     b.add_argument("--quiet", action="store_true", help="print only warnings and errors")
     b.add_argument("--no-cache", action="store_true", help="recompute everything, ignoring the cache")
+    b.add_argument("--report", help="also write what the build did (stages, recomputed sections, redrawn figures) as JSON here")
+    r = sub.choices["render"]
+    r.add_argument("--out", required=True, help="folder for docs/ (rendered pages, generated files) and a bare mkdocs.yml")
+    r.add_argument("--quiet", action="store_true", help="print only warnings and errors")
     sub.choices["serve"].add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     args = parser.parse_args(argv)
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gdbook import registry
-from gdbook.cache import Cache, make_key
+from gdbook.cache import Cache, make_key, package_key
 from gdbook.outputs import write_atomic
 from gdbook.registry import BuildError
 from gdbook.settings import Settings, as_dict
@@ -38,6 +38,20 @@ class Generated:
     timings: list[tuple[str, float, str]] = field(default_factory=list)
     computed: list[str] = field(default_factory=list)  # sections recomputed (cache misses)
     drawn: list[str] = field(default_factory=list)  # figures redrawn (cache misses)
+    sections: list[dict] = field(default_factory=list)  # {"key", "doc"} of every section, in build order
+    from_snapshot: bool = False  # nothing changed: everything came from one cached snapshot
+
+    def report(self) -> dict:
+        """What this run did, machine-readable (``gdbook build --report``, the benchmark, the tests)."""
+        return {
+            "sections": [s["key"] for s in self.sections],
+            "recomputed": list(self.computed),
+            "figures": sorted(self.figures),
+            "redrawn": list(self.drawn),
+            "from_snapshot": self.from_snapshot,
+            "files": sorted(self.files),
+            "stages": [{"stage": st, "seconds": round(sec, 4), "detail": d} for st, sec, d in self.timings],
+        }
 
 
 def public_view(value: Any) -> Any:
@@ -164,8 +178,32 @@ def write_section_files(results: dict, out_dir: Path) -> list[str]:
 
 
 def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
-    timings = []
     t0 = time.perf_counter()
+    # Fast path: nothing in the package or the settings changed since a build
+    # that completed, so take everything from one snapshot without importing
+    # the compute and figure modules (and with them SymPy and matplotlib).
+    snapshot_key = package_key({"settings": as_dict(settings)})
+    snap = cache.get("snapshot", "build", snapshot_key)
+    if snap is not None:
+        for rel, data in snap["contents"].items():
+            write_atomic(out_dir / rel, data)
+        _prune(out_dir, set(snap["contents"]))
+        gen = Generated(snap["results"], snap["public"], snap["figures"], list(snap["contents"]),
+                        sections=snap["sections"], from_snapshot=True)
+        gen.timings = [("cache", time.perf_counter() - t0,
+                        f"nothing changed: {len(gen.sections)} sections, {len(gen.figures)} figures, none recomputed")]
+        return gen
+    gen = _generate(settings, out_dir, cache, t0)
+    contents = {rel: (out_dir / rel).read_bytes() for rel in gen.files}
+    cache.put("snapshot", "build", snapshot_key, {
+        "results": gen.results, "public": gen.public, "figures": gen.figures,
+        "contents": contents, "sections": gen.sections,
+    })
+    return gen
+
+
+def _generate(settings: Settings, out_dir: Path, cache: Cache, t0: float) -> Generated:
+    timings = []
     results, keys, computed = compute(settings, cache)
     results["errata"] = gather_errata(results)
     results["settings"] = as_dict(settings)
@@ -182,7 +220,8 @@ def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
     files += write_section_files(results, out_dir)
     timings.append(("downloads", time.perf_counter() - t2, "results.json, dataset.csv, data files"))
     _prune(out_dir, set(files))
-    return Generated(results, public, figures, files, timings, computed, drawn)
+    sections = [{"key": s.key, "doc": s.doc} for s in registry.sections()]
+    return Generated(results, public, figures, files, timings, computed, drawn, sections)
 
 
 def _prune(out_dir: Path, keep: set[str]) -> None:

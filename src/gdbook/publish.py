@@ -53,11 +53,86 @@ def build(root: Path, site_dir: Path, quiet: bool = False) -> list[tuple[str, fl
     try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(staging), strict=True)
         mkdocs_build(config)
-        timings.append(("mkdocs", time.perf_counter() - t0))
+        t1 = time.perf_counter()
+        timings.append(("mkdocs", t1 - t0))
         swap(staging, site_dir)
+        timings.append(("publish", time.perf_counter() - t1))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+BARE_CONFIG_DROP = ("hooks", "watch")  # top-level keys of mkdocs.yml a bare build goes without
+
+
+def render_to(root: Path, out: Path) -> dict:
+    """Render every page template to markdown under ``out/docs``, for a bare MkDocs build.
+
+    Writes what MkDocs would see after gdbook's hook: each page rendered, the
+    generated figures and downloads, the front-end assets and the static files
+    of ``docs/``; and ``out/mkdocs.yml``, the project's configuration without
+    the hook, pointing at it.  ``mkdocs build -f out/mkdocs.yml`` (run from the
+    project folder, for snippets) then builds the same site without gdbook:
+    the floor against which the benchmark measures the book's own cost.
+    """
+    import types
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from gdbook import mkdocs_events
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    out = out.resolve()
+    docs = out / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    config = load_config(str(root / "mkdocs.yml"), strict=True)
+    mkdocs_events.on_config(config)
+    mkdocs_events.on_pre_build(config)
+    gen = mkdocs_events.generated()
+    files = get_files(config)
+    pages = 0
+    for f in files:
+        dest = docs / f.src_uri
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if f.src_uri.endswith(".md"):
+            page = types.SimpleNamespace(file=f)
+            text = mkdocs_events.on_page_markdown(Path(f.abs_src_path).read_text(encoding="utf-8"), page, config, files)
+            dest.write_text(text, encoding="utf-8")
+            pages += 1
+        else:
+            shutil.copyfile(f.abs_src_path, dest)
+    gen_dir = mkdocs_events.generated_dir(root)
+    for rel in gen.files:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(gen_dir / rel, docs / rel)
+    for asset in mkdocs_events._state["assets"]:
+        (docs / asset.dest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(asset.src, docs / asset.dest)
+    (out / "mkdocs.yml").write_text(bare_config(root, docs), encoding="utf-8")
+    return {"pages": pages, "files": len(gen.files), "docs": str(docs), "config": str(out / "mkdocs.yml")}
+
+
+def bare_config(root: Path, docs: Path) -> str:
+    """The project's mkdocs.yml, text-edited (it holds python tags): no hook, no watch, absolute folders."""
+    lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        top = line and not line[0].isspace() and not line.startswith("#")
+        if top:
+            key = line.split(":", 1)[0]
+            skipping = key in BARE_CONFIG_DROP
+            if key == "docs_dir":
+                line = f"docs_dir: {docs}"
+        if skipping:
+            continue
+        if line.strip().startswith("custom_dir:"):
+            indent = line[: len(line) - len(line.lstrip())]
+            line = f"{indent}custom_dir: {(root / line.split(':', 1)[1].strip()).resolve()}"
+        out.append(line)
+    return "\n".join(out) + "\n"
 
 
 def swap(new: Path, target: Path) -> None:
