@@ -66,7 +66,8 @@ def descend(
     order = np.arange(n)
     pos, epoch = n, -1  # forces a shuffle before the first batch
     diverged_at = None
-    with np.errstate(all="raise"):
+    # Overflow and NaN are divergence; underflow (a tiny value rounding to 0) is not.
+    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
         for t in range(n_iters):
             if pos >= n:
                 epoch += 1
