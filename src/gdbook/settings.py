@@ -99,8 +99,8 @@ class DescentSettings:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    h: float = opt(1e-6, "step of the central finite difference", lo=0.0, hi=1.0, lo_open=True)
-    rel_tol: float = opt(1e-6, "largest relative gradient error the build accepts", lo=0.0, hi=1.0, lo_open=True)
+    h: float = opt(1e-5, "step of the central finite difference (near ε^(1/3) ≈ 6e-6, the usual choice)", lo=0.0, hi=1.0, lo_open=True)
+    rel_tol: float = opt(1e-4, "largest relative gradient error the build accepts, at every checked point", lo=0.0, hi=1.0, lo_open=True)
 
 
 @dataclass(frozen=True)
