@@ -38,13 +38,15 @@ class Generated:
     timings: list[tuple[str, float, str]] = field(default_factory=list)
     computed: list[str] = field(default_factory=list)  # sections recomputed (cache misses)
     drawn: list[str] = field(default_factory=list)  # figures redrawn (cache misses)
-    sections: list[dict] = field(default_factory=list)  # {"key", "doc"} of every section, in build order
+    sections: list[dict] = field(default_factory=list)  # {"key", "doc", "depends", "module"} of every section, in build order
     from_snapshot: bool = False  # nothing changed: everything came from one cached snapshot
 
     def report(self) -> dict:
         """What this run did, machine-readable (``gdbook build --report``, the benchmark, the tests)."""
         return {
             "sections": [s["key"] for s in self.sections],
+            "depends": {s["key"]: s["depends"] for s in self.sections},
+            "modules": {s["key"]: s["module"] for s in self.sections},
             "recomputed": list(self.computed),
             "figures": sorted(self.figures),
             "redrawn": list(self.drawn),
@@ -220,7 +222,8 @@ def _generate(settings: Settings, out_dir: Path, cache: Cache, t0: float) -> Gen
     files += write_section_files(results, out_dir)
     timings.append(("downloads", time.perf_counter() - t2, "results.json, dataset.csv, data files"))
     _prune(out_dir, set(files))
-    sections = [{"key": s.key, "doc": s.doc} for s in registry.sections()]
+    sections = [{"key": s.key, "doc": s.doc, "depends": list(s.depends), "module": s.build.__module__}
+                for s in registry.sections()]
     return Generated(results, public, figures, files, timings, computed, drawn, sections)
 
 
