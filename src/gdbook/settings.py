@@ -91,10 +91,12 @@ class MethodSettings:
 class DescentSettings:
     full_batch: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.1, n_iters=500, batch_size=160))
     mini_batch: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.1, n_iters=500, batch_size=16))
-    stochastic: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.1, n_iters=500, batch_size=1))
+    stochastic: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.4, n_iters=1000, batch_size=1))
     decay: float = opt(0.01, "decay k of the stochastic fix, η_t = η / (1 + k·t)", lo=0.0, hi=1e3)
     fixed_lr: float = opt(0.02, "smaller learning rate of the stochastic fix", lo=0.0, hi=1e3, lo_open=True)
     divergence_bound: float = opt(1e6, "a run counts as diverged once its loss passes this", lo=1.0, hi=1e100)
+    tolerance: float = opt(1e-6, "largest |w − w_ols| and |b − b_ols| full-batch descent may end at (else the build fails)", lo=0.0, hi=1e3, lo_open=True)
+    repeats: int = opt(40, "stochastic runs, each with its own shuffle seed, behind the noise statistics", lo=1, hi=10_000)
 
 
 @dataclass(frozen=True)

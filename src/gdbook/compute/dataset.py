@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdbook.compute.model import metrics, predict
 from gdbook.registry import Section
 from gdbook.settings import Settings
 
@@ -50,6 +51,14 @@ def make_dataset(s: Settings) -> Dataset:
     is_test[rng.permutation(d.n)[: s.n_test]] = True
     w0, b0 = rng.normal(0.0, s.init.scale, size=2)
     return Dataset(x=x, y=y, is_test=is_test, w0=float(w0), b0=float(b0))
+
+
+def fit_report(ds: Dataset, w: float, b: float) -> dict:
+    """MSE, RMSE, MAE and R² of the line ŷ = w·x + b on each split (each MSE over its own split)."""
+    return {
+        "train": metrics(ds.y_train, predict(w, b, ds.x_train)),
+        "test": metrics(ds.y_test, predict(w, b, ds.x_test)),
+    }
 
 
 def summary(values: np.ndarray) -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 
+# The book includes the code between these markers (pymdownx.snippets).
+# --8<-- [start:mse]
 def predict(w: float, b: float, x: np.ndarray) -> np.ndarray:
     return w * x + b
 
@@ -16,20 +18,25 @@ def predict(w: float, b: float, x: np.ndarray) -> np.ndarray:
 def mse(w: float, b: float, x: np.ndarray, y: np.ndarray) -> float:
     r = predict(w, b, x) - y
     return float(np.mean(r * r))
+# --8<-- [end:mse]
 
 
+# --8<-- [start:gradient]
 def gradient(w: float, b: float, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     r = predict(w, b, x) - y
     dw = 2.0 * np.mean(r * x)
     db = 2.0 * np.mean(r)
     return float(dw), float(db)
+# --8<-- [end:gradient]
 
 
+# --8<-- [start:closed_form]
 def closed_form(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Ordinary least squares by the normal equations XᵀX θ = Xᵀy, X = [x, 1]."""
     X = np.column_stack([x, np.ones_like(x)])
     w, b = np.linalg.solve(X.T @ X, X.T @ y)
     return float(w), float(b)
+# --8<-- [end:closed_form]
 
 
 def hessian(x: np.ndarray) -> np.ndarray:

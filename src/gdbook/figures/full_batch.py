@@ -1,0 +1,146 @@
+"""Figures of the full-batch chapter: loss, parameters, gradients, final line and residuals."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from gdbook import fmt
+from gdbook.figures.initial_guess import line_label
+from gdbook.figures.split import draw_sets
+from gdbook.figures.style import FigureSpec, Theme
+
+
+def loss(r, theme: Theme):
+    g, cf = r["gd"]["full_batch"], r["closed_form"]
+    fig, ax = plt.subplots()
+    t = np.arange(len(g["_train_loss"]))
+    ax.plot(t, g["_train_loss"], color=theme.c("train"), label="training MSE")
+    ax.plot(t, g["_test_loss"], color=theme.c("test"), ls="--", label="test MSE")
+    ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":", label=f"least-squares training MSE {fmt.num(cf['train_mse'])}")
+    ax.set_yscale("log")
+    ax.set_xlabel("update t (full batch: one update = one epoch)")
+    ax.set_ylabel("MSE (log scale)")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def loss_alt(r) -> str:
+    g = r["gd"]["full_batch"]
+    return (
+        f"Line chart, log scale: full-batch descent with η = {fmt.num(g['lr'])} lowers the training MSE from "
+        f"{fmt.num(g['initial_train_mse'])} to {fmt.num(g['train_mse'])} in {fmt.integer(g['n_iters'])} updates; "
+        f"it is within 1 % of its minimum after {fmt.integer(g['updates_loss_1pct'])} updates. The test MSE follows "
+        f"it down to {fmt.num(g['test_mse'])}."
+    )
+
+
+def params(r, theme: Theme):
+    g, cf, d = r["gd"]["full_batch"], r["closed_form"], r["dataset"]
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
+    t = np.arange(len(g["_w"]))
+    for ax, key, name in ((axes[0], "w", "weight w"), (axes[1], "b", "bias b")):
+        ax.plot(t, g["_" + key], color=theme.c("full_batch"), label=f"{key} during descent")
+        ax.axhline(d["true_" + key], color=theme.c("truth"), ls="--", lw=1.2, label=f"true {key} = {fmt.num(d['true_' + key])}")
+        ax.axhline(cf[key], color=theme.fg, ls=":", lw=1.2, label=f"least squares {fmt.num(cf[key])}")
+        ax.set_xlabel("update t")
+        ax.set_title(name, fontsize=10.5)
+        ax.legend(loc="lower right" if g["_" + key][0] < cf[key] else "upper right", fontsize=8.5)
+    fig.tight_layout()
+    return fig
+
+
+def params_alt(r) -> str:
+    g, cf, d = r["gd"]["full_batch"], r["closed_form"], r["dataset"]
+    return (
+        f"Two line charts over {fmt.integer(g['n_iters'])} updates. The weight w rises from {fmt.num(r['initial']['w'])} "
+        f"to {fmt.num(g['w'])}, settling on the least-squares value {fmt.num(cf['w'])} rather than the true "
+        f"{fmt.num(d['true_w'])}; the bias b moves from {fmt.num(r['initial']['b'])} to {fmt.num(g['b'])} "
+        f"(least squares {fmt.num(cf['b'])}, true {fmt.num(d['true_b'])})."
+    )
+
+
+def gradients(r, theme: Theme):
+    g = r["gd"]["full_batch"]
+    fig, ax = plt.subplots()
+    t = np.arange(1, len(g["_dw"]) + 1)
+    ax.plot(t, np.abs(g["_dw"]), color=theme.c("full_batch"), label="|∂L/∂w|")
+    ax.plot(t, np.abs(g["_db"]), color=theme.c("accent"), ls="--", label="|∂L/∂b|")
+    ax.set_yscale("log")
+    ax.set_xlabel("update t")
+    ax.set_ylabel("size of the gradient (log scale)")
+    ax.legend(loc="upper right")
+    return fig
+
+
+def gradients_alt(r) -> str:
+    g = r["gd"]["full_batch"]
+    return (
+        f"Line chart, log scale: the sizes of ∂L/∂w and ∂L/∂b fall from {fmt.num(abs(g['_dw'][0]))} and "
+        f"{fmt.num(abs(g['_db'][0]))} at the first update to {fmt.sci(abs(g['final_dw']))} and "
+        f"{fmt.sci(abs(g['final_db']))} at the last: the gradient goes to zero, it does not approach the parameters' values."
+    )
+
+
+def fit(r, theme: Theme):
+    d, g = r["dataset"], r["gd"]["full_batch"]
+    fig, ax = plt.subplots()
+    draw_sets(ax, d, theme)
+    xs = np.array([d["x_min"], d["x_max"]])
+    ax.plot(xs, d["true_b"] + d["true_w"] * xs, color=theme.c("truth"), ls="--", lw=1.4,
+            label=line_label("true line", d["true_w"], d["true_b"]))
+    ax.plot(xs, g["b"] + g["w"] * xs, color=theme.c("fit"), lw=2.2, label=line_label("after descent", g["w"], g["b"]))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="upper left", fontsize=9)
+    return fig
+
+
+def fit_alt(r) -> str:
+    g = r["gd"]["full_batch"]
+    return (
+        f"The line after full-batch descent, ŷ = {fmt.num(g['w'])}x {'+' if g['b'] >= 0 else '−'} {fmt.num(abs(g['b']))}, "
+        f"runs through the middle of the training circles and test triangles, close to the true line; R² on the test "
+        f"split is {fmt.num(g['r2_test'])}."
+    )
+
+
+def residuals(r, theme: Theme):
+    d, g = r["dataset"], r["gd"]["full_batch"]
+    x, y, t = d["_x"], d["_y"], d["_is_test"]
+    res = y - (g["w"] * x + g["b"])
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.0, 3.4), gridspec_kw={"width_ratios": [3, 2]})
+    a1.scatter(x[~t], res[~t], s=14, marker="o", color=theme.c("train"), alpha=0.7, linewidths=0, label="train")
+    a1.scatter(x[t], res[t], s=26, marker="^", facecolors="none", edgecolors=theme.c("test"), linewidths=1.1, label="test")
+    a1.axhline(0, color=theme.fg, lw=0.9)
+    a1.set_xlabel("x")
+    a1.set_ylabel("residual y − ŷ")
+    a1.legend(loc="lower right", fontsize=8.5)
+    bins = np.linspace(res.min(), res.max(), 16)
+    a2.hist([res[~t], res[t]], bins=bins, stacked=True, color=[theme.c("train"), theme.c("test")],
+            label=["train", "test"])
+    a2.set_xlabel("residual y − ŷ")
+    a2.set_ylabel("count")
+    fig.tight_layout()
+    return fig
+
+
+def residuals_alt(r) -> str:
+    d, g = r["dataset"], r["gd"]["full_batch"]
+    x, y = d["_x"], d["_y"]
+    res = y - (g["w"] * x + g["b"])
+    return (
+        f"Left: residuals y − ŷ against x, scattered evenly around zero with no trend, between {fmt.num(res.min(), 3)} "
+        f"and {fmt.num(res.max(), 3)}. Right: their histogram, a single bump centred near {fmt.num(float(np.mean(res)), 2)} "
+        f"with standard deviation {fmt.num(float(np.std(res)), 3)}, close to the noise level {fmt.num(d['noise_std'])}."
+    )
+
+
+DEPS = ("dataset", "initial", "closed_form", "gd")
+FIGURES = [
+    FigureSpec("fb-loss", loss, loss_alt, depends=DEPS),
+    FigureSpec("fb-params", params, params_alt, depends=DEPS),
+    FigureSpec("fb-gradients", gradients, gradients_alt, depends=DEPS),
+    FigureSpec("fb-fit", fit, fit_alt, depends=DEPS),
+    FigureSpec("fb-residuals", residuals, residuals_alt, depends=DEPS),
+]
