@@ -1,0 +1,53 @@
+"""Chapter 1: tangent slopes, the one-parameter loss and the secant limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdbook.compute import derivative
+from gdbook.figures import derivative as figs
+from gdbook.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def section():
+    return derivative.derivative_section(Settings(), {})
+
+
+def test_tangents_have_the_three_signs(section):
+    ts = section["curve"]["tangents"]
+    assert [t["sign"] for t in ts] == ["negative", "zero", "positive"]
+    assert ts[0]["slope"] < 0 and ts[1]["slope"] == 0 and ts[2]["slope"] > 0
+
+
+def test_secant_slopes_converge_linearly(section):
+    rows = section["secant"]["rows"]
+    errs = [r["error"] for r in rows]
+    assert all(b < a for a, b in zip(errs, errs[1:]))
+    assert errs[-1] < 1e-3
+    # forward difference: error ≈ C·h, so error/h settles to a constant
+    ratios = [r["error"] / r["h"] for r in rows[2:]]
+    assert max(ratios) / min(ratios) < 1.1
+
+
+def test_loss_tangents_say_which_way_to_move(section):
+    pts = section["loss"]["points"]
+    assert [p["move"] for p in pts] == ["increase w", "stay", "decrease w"]
+    for p in pts:
+        assert abs(p["slope"] - p["fd"]) < 1e-5
+    assert pts[1]["loss"] == pytest.approx(section["loss"]["min_loss"])
+
+
+def test_alt_texts_come_from_the_data(section):
+    r = {"derivative": section}
+    assert "−1" in figs.tangents_alt(r) and "slope" in figs.tangents_alt(r)
+    assert "parabola" in figs.loss_alt(r)
+    assert "h = 0.5" in figs.secants_alt(r)
+
+
+def test_figures_have_light_and_dark(built_site):
+    for name in ("derivative-tangents", "derivative-loss", "derivative-secants", "partial-gradient", "partial-slice"):
+        for theme in ("light", "dark"):
+            assert (built_site / "img" / f"{name}-{theme}.svg").is_file()
+    html = (built_site / "part1" / "derivative.html").read_text(encoding="utf-8")
+    assert "#only-dark" in html and "#only-light" in html

@@ -1,0 +1,123 @@
+"""Chapter 3 (worked problems) and the `derivatives` results key."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+import pytest
+import sympy as sp
+
+from gdbook.compute import partial_derivatives, steps, worked_problems
+from gdbook.compute.steps import M, P
+from gdbook.registry import BuildError
+from gdbook.settings import Settings
+
+IDS = ["diff-1", "diff-2", "diff-2-notes", "diff-3", "diff-3-literal", "partial-1", "partial-2", "partial-3"]
+POINTS = [0.7, 1.3, 2.1]  # inside every domain (diff-3-literal needs 3x² > 1)
+H = 1e-6
+
+
+@pytest.fixture(scope="module")
+def computed() -> dict:
+    s = Settings()
+    wp = worked_problems.worked_problems_section(s, {})
+    pd = partial_derivatives.partial_derivatives_section(s, {})
+    return worked_problems.derivatives_section(s, {"worked_problems": wp, "partial_derivatives": pd})
+
+
+def _with_step(pid: str, index: int, new_step) -> list[dict]:
+    probs = worked_problems.problems()
+    for p in probs:
+        if p["id"] == pid:
+            d = p["derivation"]
+            st = list(d.steps)
+            st[index] = new_step(st[index])
+            p["derivation"] = dataclasses.replace(d, steps=st)
+    return probs
+
+
+@pytest.mark.parametrize("pid,index,mutate,title", [
+    # a wrong term derivative: d/dx[2x^-3] claimed to be -6x^-2
+    ("diff-2-notes", 1, lambda t: dataclasses.replace(t, terms=t.terms[:2] + ((M(2, P(worked_problems.x, -3)), M(-6, P(worked_problems.x, -2)), "power rule"),)), "Differentiate term by term"),
+    # a wrong rewrite: the statement's +2x^3 silently turned into +2x^-3
+    ("diff-2", 0, lambda t: dataclasses.replace(t, expr=worked_problems.problems()[2]["derivation"].steps[0].expr), "Rewrite with negative exponents"),
+    # a wrong combination: a sign dropped
+    ("diff-1", 1, lambda t: dataclasses.replace(t, expr=t.expr + 12 * worked_problems.x), "Combine"),
+    # a wrong simplification at the end
+    ("diff-3-literal", 5, lambda t: dataclasses.replace(t, expr=t.expr * 2), "Simplify"),
+])
+def test_a_wrong_step_fails_the_build_naming_problem_and_step(monkeypatch, pid, index, mutate, title):
+    probs = _with_step(pid, index, mutate)
+    monkeypatch.setattr(worked_problems, "problems", lambda: probs)
+    with pytest.raises(BuildError) as e:
+        worked_problems.worked_problems_section(Settings(), {})
+    msg = str(e.value)
+    assert f"problem '{pid}'" in msg and f"step {index + 1} ('{title}')" in msg, msg
+
+
+def test_unmodified_problems_build():
+    out = worked_problems.worked_problems_section(Settings(), {})
+    assert list(out["problems"]) == IDS[:5]
+    for p in out["problems"].values():
+        assert p["n_steps"] >= 2 and p["max_fd_error"] < 1e-5
+
+
+def test_the_notes_answers_are_judged():
+    probs = worked_problems.worked_problems_section(Settings(), {})["problems"]
+    assert probs["diff-1"]["notes_right"] is True
+    assert probs["diff-2"]["notes_right"] is False  # their answer is for +2x^-3
+    assert probs["diff-2-notes"]["notes_right"] is True
+    assert probs["diff-3"]["notes_right"] is True
+    assert probs["diff-3-literal"]["notes_answer"] is None
+
+
+def _check_entry(pid: str, e: dict, positive: bool) -> None:
+    names = e["variables"]
+    syms = {v: sp.Symbol(v, positive=True) if positive else sp.Symbol(v) for v in names}
+    f = sp.sympify(e["function"], locals=syms)
+    answers = e["answer"] if isinstance(e["answer"], dict) else {names[0]: e["answer"]}
+    assert set(answers) == set(names), pid
+    for v, a in answers.items():
+        ans = sp.sympify(a, locals=syms)
+        assert sp.simplify(sp.diff(f, syms[v]) - ans) == 0, (pid, v)
+        for px in POINTS:
+            at = {syms[n]: px + 0.4 * k for k, n in enumerate(names)}
+            g = sp.lambdify(syms[v], f.subs({s: val for s, val in at.items() if s != syms[v]}), "math")
+            fd = (g(at[syms[v]] + H) - g(at[syms[v]] - H)) / (2 * H)
+            exact = float(ans.subs(at))
+            assert math.isclose(fd, exact, rel_tol=1e-6, abs_tol=1e-6), (pid, v, px, fd, exact)
+
+
+@pytest.mark.parametrize("positive", [False, True])
+def test_every_derivatives_entry_computed(computed, positive):
+    assert list(computed) == IDS
+    for pid, e in computed.items():
+        assert isinstance(e["latex"], (str, dict)) and e["latex"]
+        _check_entry(pid, e, positive)
+
+
+def test_every_derivatives_entry_in_results_json(results):
+    d = results["derivatives"]
+    assert sorted(d) == sorted(IDS)
+    for pid, e in d.items():
+        _check_entry(pid, e, positive=False)
+
+
+def test_each_answer_sits_in_its_element_with_katex(built_site):
+    for page, ids in (("part1/worked-problems.html", IDS[:5]), ("part1/partial-derivatives.html", IDS[5:])):
+        html = (built_site / page).read_text(encoding="utf-8")
+        for pid in ids:
+            m = re.search(rf'<div[^>]*id="answer-{pid}"[^>]*>(.*?)</div>\s*</div>|<div[^>]*id="answer-{pid}"[^>]*>(.*?)</div>', html, re.S)
+            assert m, f"no element with id answer-{pid} in {page}"
+            inner = m.group(1) or m.group(2)
+            assert "arithmatex" in inner, f"answer-{pid} holds no math"
+
+
+def test_worked_problems_page_shows_steps_and_checks(built_site, results):
+    html = (built_site / "part1" / "worked-problems.html").read_text(encoding="utf-8")
+    for p in results["worked_problems"]["problems"].values():
+        for s in p["steps"]:
+            assert f"Step {s['n']}: {s['title']}" in html
+    assert html.count("central difference") >= 5
