@@ -120,6 +120,14 @@ def equal(a: Any, b: Any) -> bool:
     return sp.simplify(sp.expand(sp.powsimp(sp.radsimp(d), force=False))) == 0
 
 
+def aligned(lines: Sequence[str]) -> str:
+    """Equations ``lhs = rhs`` stacked and aligned at their equals signs."""
+    if len(lines) == 1:
+        return lines[0]
+    rows = [line.replace(" = ", " &= ", 1) for line in lines]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
 def d_of(var: sp.Symbol, partial: bool) -> str:
     return rf"\frac{{\partial}}{{\partial {sp.latex(var)}}}" if partial else rf"\frac{{d}}{{d{sp.latex(var)}}}"
 
@@ -259,7 +267,7 @@ class Derivation:
                 lines.append(f"{self.d_label} = {tex(step.expr)}")
             else:  # pragma: no cover - the Step union is closed
                 raise self._fail(i, step, f"unknown kind of step {type(step).__name__}")
-            shown.append({"n": i, "title": step.title, "why": step.why, "lines": lines})
+            shown.append({"n": i, "title": step.title, "why": step.why, "lines": lines, "latex": aligned(lines)})
         if st.derivative is None:
             raise BuildError(f"problem '{self.problem}': the derivation never reaches a derivative")
         truth = sp.diff(value(self.function), x)

@@ -43,7 +43,7 @@ def problems() -> list[dict]:
                         A(2, M(-6, x), M(-15, x**2), M(-32, x**3), M(45, x**4))),
             ]),
             "points": [-1.0, 0.5, 1.5],
-            "notes_answer": 2 - 6 * x - 15 * x**2 - 32 * x**3 + 45 * x**4,
+            "notes_answer": A(2, M(-6, x), M(-15, x**2), M(-32, x**3), M(45, x**4)),
         },
         {
             "id": "diff-2",
@@ -63,7 +63,7 @@ def problems() -> list[dict]:
                         A(M(-1, D(1, x**2)), M(-1, D(6, x**3)), M(6, x**2))),
             ]),
             "points": [0.5, 1.0, 2.0],
-            "notes_answer": -1 / x**2 - 6 / x**3 - 6 / x**4,
+            "notes_answer": A(M(-1, D(1, x**2)), M(-1, D(6, x**3)), M(-1, D(6, x**4))),
         },
         {
             "id": "diff-2-notes",
@@ -83,7 +83,7 @@ def problems() -> list[dict]:
                         A(M(-1, D(1, x**2)), M(-1, D(6, x**3)), M(-1, D(6, x**4)))),
             ]),
             "points": [0.5, 1.0, 2.0],
-            "notes_answer": -1 / x**2 - 6 / x**3 - 6 / x**4,
+            "notes_answer": A(M(-1, D(1, x**2)), M(-1, D(6, x**3)), M(-1, D(6, x**4))),
         },
         {
             "id": "diff-3",
@@ -105,7 +105,7 @@ def problems() -> list[dict]:
                         A(D(M(2, sp.cbrt(3)), M(3, sp.cbrt(x))), D(1, M(2, sp.sqrt(5), x**R(3, 2))))),
             ]),
             "points": [0.5, 1.0, 2.0],
-            "notes_answer": 2 * sp.cbrt(3) / (3 * x ** R(1, 3)) + 1 / (2 * sp.sqrt(5) * x ** R(3, 2)),
+            "notes_answer": A(D(M(2, sp.cbrt(3)), M(3, P(x, R(1, 3)))), D(1, M(2, sp.sqrt(5), P(x, R(3, 2))))),
         },
         {
             "id": "diff-3-literal",
