@@ -58,16 +58,27 @@ def derive_hessian() -> dict:
     stable = sp.solve_univariate_inequality(sp.Abs(1 - eta * lam) < 1, eta, relational=False)
     if stable != sp.Interval.open(0, 2 / lam):
         raise BuildError(f"the stability interval of η came out as {stable}, not (0, 2/λ)")
+    # H = (2/n)·S with S = [[Σxᵢ², Σxᵢ], [Σxᵢ, n]]: shown factored, checked to be the same matrix.
+    S = (H * n / 2).applyfunc(lambda e: sp.simplify(sp.expand(e)))
+    if (H - 2 / n * S).applyfunc(sp.simplify) != sp.zeros(2, 2):
+        raise BuildError("factoring 2/n out of the Hessian changed it")
     m1, m2 = sp.symbols(r"\overline{x} \overline{x^2}", positive=True)
-    eig = sorted(sp.Matrix([[2 * m2, 2 * m1], [2 * m1, 2]]).eigenvals(), key=sp.default_sort_key)
+    eig = list(sp.Matrix([[2 * m2, 2 * m1], [2 * m1, 2]]).eigenvals())
+    # The eigenvalues in a readable form, checked against sympy's.
+    root = sp.sqrt((m2 - 1) ** 2 + 4 * m1**2)
+    readable = [m2 + 1 - root, m2 + 1 + root]
+    for e in eig:
+        if not any(sp.simplify(e - r) == 0 for r in readable):
+            raise BuildError(f"the eigenvalue {e} is not of the form x̄² + 1 ± √((x̄² − 1)² + 4x̄²)")
     return {
         "_sym": {"H": H, "x": x, "i": i, "n": n},
         "loss_tex": sp.latex(loss),
         "dw_tex": sp.latex(grad[0]),
         "db_tex": sp.latex(grad[1]),
         "hessian_tex": sp.latex(H),
+        "hessian_factored_tex": r"\frac{2}{n}" + sp.latex(S),
         "stable_tex": sp.latex(stable).replace(r"\lambda", r"\lambda_{\max}"),
-        "eig_tex": [sp.latex(sp.simplify(e)) for e in eig],
+        "eig_tex": sp.latex(m2 + 1) + r" \pm " + sp.latex(root),
     }
 
 
@@ -196,7 +207,9 @@ def sweep(ds, eta_star: float, points: int, n_iters: int, bound: float, lam, c0,
         "observed_boundary": observed,
         "observed_ratio": observed / eta_star,
         "predicted_finite_boundary": predicted_finite,
-        "growth_at_boundary": abs(1.0 - observed * lam[1]),
+        "growth_at_boundary": float(abs(1.0 - observed * lam[1])),
+        "prediction_gap": abs(predicted_finite - observed) / observed,
+        "best_grid_lr": rows[int(np.argmin([r[2] if not r[1] else np.inf for r in rows]))][0],
         "_lr": np.array([r[0] for r in rows]),
         "_diverged": diverged,
         "_last_loss": np.array([r[2] for r in rows]),  # for diverged runs: the loss that passed the bound
@@ -316,6 +329,9 @@ def divergence_section(s: Settings, deps: dict) -> dict:
         "n_iters": n_iters,
         "bound": bound,
         "runs": runs,
+        "largest_converged_multiple": max((q["multiple"] for q in runs if not q["diverged"]), default=None),
+        "smallest_diverged_multiple": min((q["multiple"] for q in runs if q["diverged"]), default=None),
+        "max_loss_turns": max(q["loss_turns"] for q in runs),
         "overflow": {
             "lr": far["lr"], "multiple": far["multiple"],
             "iteration": overflow.diverged_at,

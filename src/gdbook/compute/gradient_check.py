@@ -187,8 +187,14 @@ def step_study(s: Settings) -> dict:
     h_opt_fwd_poly = 2.0 * np.sqrt(EPS * abs(fx0) / abs(f2))
     h_opt_cen_poly = (3.0 * EPS * abs(fx0) / abs(f3)) ** (1.0 / 3.0)
     h_opt_fwd_mse = 2.0 * np.sqrt(EPS * loss / l_ww)
+    per_decade = round(1.0 / float(np.log10(h[1] / h[0])))
+    off = [abs(float(np.log10(best["h"] / pred))) * per_decade for best, pred in (
+        (_observed_best(h, pfwd), h_opt_fwd_poly), (_observed_best(h, pcen), h_opt_cen_poly),
+        (_observed_best(h, fwd), h_opt_fwd_mse))]
     return {
         "eps": EPS,
+        "steps_per_decade": per_decade,
+        "max_grid_steps_off": max(off),
         "eps_cbrt": EPS ** (1.0 / 3.0),
         "eps_sqrt": EPS ** 0.5,
         "h_min": float(h[0]), "h_max": float(h[-1]), "h_count": len(h),

@@ -71,16 +71,16 @@ def runs_alt(r) -> str:
 def eigen(r, theme: Theme):
     d = r["divergence"]
     rs = sorted(d["runs"], key=lambda q: q["lr"])
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(6.8, 6.4), sharex=True, layout="constrained")
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(6.6, 7.4), sharex=True, layout="constrained")
     for run, col in zip(rs, _colours(theme, len(rs))):
         k = min(EIGEN_STEPS, len(run["_top"]) - 1)
         t = np.arange(k + 1)
         top = np.asarray(run["_top"][: k + 1]) / run["_top"][0]
         low = np.asarray(run["_low"][: k + 1]) / run["_low"][0]
         a1.plot(t, top, "o-", ms=4, color=col,
-                label=f"{_label(run)}: factor 1 − ηλ_max = {fmt.num(run['factor_max'], 3)}")
-        a2.plot(t, low, "o-", ms=4, color=col, label=f"{fmt.num(run['multiple'], 3)}·η*: 1 − ηλ_min = "
-                                                     f"{fmt.num(run['factor_min'], 3)}")
+                label=f"{_label(run)}: 1 − ηλ_max = {fmt.num(run['factor_max'], 3)}, "
+                      f"1 − ηλ_min = {fmt.num(run['factor_min'], 3)}")
+        a2.plot(t, low, "o-", ms=4, color=col)
     a1.set_yscale("symlog", linthresh=1.0)
     a1.axhline(0, color=theme.fg, lw=0.8)
     a1.set_ylabel("along v_max: c_t / c_0")
@@ -91,8 +91,7 @@ def eigen(r, theme: Theme):
     a2.set_xlabel("update t")
     a2.set_title("The flattest direction: multiplied by 1 − ηλ_min each update",
                  fontsize=10, loc="left")
-    a2.legend(loc="upper right", fontsize=8.5)
-    a1.legend(loc="lower left", fontsize=8.5)
+    fig.legend(loc="outside lower center", fontsize=9, ncols=1)
     return fig
 
 

@@ -26,7 +26,7 @@ def _panel(ax, theme: Theme, h, fwd, cen, refs, chosen_h, best_c, title):
     ax.set_xlabel("step size h")
     ax.set_ylabel("|numeric − analytic|")
     ax.set_title(title, fontsize=10.5, loc="left")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8.5)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=9)
 
 
 def step_size(r, theme: Theme):
@@ -35,7 +35,8 @@ def step_size(r, theme: Theme):
     h = st["_h"]
     eps = st["eps"]
     m, p = st["mse"], st["poly"]
-    fig, (a1, a2) = plt.subplots(2, 1, figsize=(7.6, 8.0), layout="constrained")
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(6.6, 10.4), layout="constrained")
+    fig.get_layout_engine().set(hspace=0.08)
     _panel(a1, theme, h, np.asarray(st["_mse_forward"]), np.asarray(st["_mse_central"]),
            [("h·|∂²L/∂w²|/2 (forward truncation)", h * m["l_ww"] / 2, "--"),
             ("ε·L/h (round-off)", eps * m["loss"] / h, ":")],
