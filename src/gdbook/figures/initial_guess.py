@@ -32,8 +32,10 @@ def guess_alt(r) -> str:
     g = r["initial"]
     return (
         f"The initial guess ŷ = {fmt.num(g['w'])}x {'+' if g['b'] >= 0 else '−'} {fmt.num(abs(g['b']))} drawn over the "
-        f"training points (circles) and test points (triangles): it is much flatter than the true line and misses "
-        f"most points, with MSE {fmt.num(g['train_mse'])} on the training split and {fmt.num(g['test_mse'])} on the test split."
+        f"training points (circles) and test points (triangles): "
+        f"{'flatter' if abs(g['w']) < abs(r['dataset']['true_w']) else 'steeper'} than the true line "
+        f"y = {fmt.num(r['dataset']['true_w'])}x {'+' if r['dataset']['true_b'] >= 0 else '−'} {fmt.num(abs(r['dataset']['true_b']))}, "
+        f"with MSE {fmt.num(g['train_mse'])} on the training split and {fmt.num(g['test_mse'])} on the test split."
     )
 
 

@@ -15,13 +15,14 @@ def surface(r, theme: Theme):
     Z = ls["_Z"]
     levels = np.geomspace(cf["train_mse"] * 1.02, Z.max(), 14)
     cs = ax.contour(ls["_ws"], ls["_bs"], Z, levels=levels, colors=theme.c("neutral"), linewidths=0.7)
-    ax.clabel(cs, cs.levels[::2], fontsize=7, fmt=lambda v: fmt.num(v, 2))
-    paths = (("stochastic", "stochastic", 0.7, 0.55), ("mini_batch", "mini-batch", 1.0, 0.9),
-             ("full_batch", "full batch", 2.0, 1.0))
-    for key, name, lw, alpha in paths:
+    ax.clabel(cs, cs.levels[::3], fontsize=7.5, fmt=lambda v: fmt.num(v, 2))
+    # the stochastic iterates as dots (a line through them would hide everything), the others as paths
+    st = gd["stochastic"]
+    ax.plot(st["_w"], st["_b"], ".", ms=2.5, color=theme.c("stochastic"), alpha=0.5,
+            label=f"stochastic ({fmt.integer(st['n_iters'])} iterates)")
+    for key, name, lw in (("mini_batch", "mini-batch", 1.1), ("full_batch", "full batch", 2.2)):
         g = gd[key]
-        ax.plot(g["_w"], g["_b"], color=theme.c(key), lw=lw, alpha=alpha,
-                label=f"{name} ({fmt.integer(g['n_iters'])} updates)")
+        ax.plot(g["_w"], g["_b"], color=theme.c(key), lw=lw, label=f"{name} ({fmt.integer(g['n_iters'])} updates)")
     ax.plot([r["initial"]["w"]], [r["initial"]["b"]], "o", color=theme.c("initial"), ms=7, label="start")
     ax.plot([cf["w"]], [cf["b"]], "*", color=theme.fg, ms=12, label="least-squares minimum")
     ax.set_xlim(ls["w_min"], ls["w_max"])
@@ -41,7 +42,7 @@ def surface_alt(r) -> str:
         f"{fmt.num(ls['b_min'], 3)} to {fmt.num(ls['b_max'], 3)}: nested ellipses, {fmt.num(ls['axis_ratio'], 3)} times longer "
         f"than wide, around the single minimum at w = {fmt.num(cf['w'])}, b = {fmt.num(cf['b'])}. From the start at "
         f"w = {fmt.num(r['initial']['w'])}, b = {fmt.num(r['initial']['b'])}, the full-batch path curves smoothly into the "
-        f"minimum, the mini-batch path wobbles along it, and the stochastic path zigzags widely; "
+        f"minimum, the mini-batch path wobbles along it, and the stochastic iterates scatter over the whole valley; "
         f"{fmt.pct(1 - ls['share_inside']['stochastic'])} of its points lie outside the plotted window."
     )
 

@@ -18,29 +18,32 @@ def label(g: dict, name: str) -> str:
 
 def loss_compare(r, theme: Theme):
     gd, cf = r["gd"], r["closed_form"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.6, 3.8), sharey=True)
-    for key, name in METHODS:
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.6, 3.9), sharey=True)
+    # stochastic first, thin, so the smoother curves stay visible on top of it
+    for key, name in reversed(METHODS):
         g = gd[key]
         L = g["_train_loss"]
         t = np.arange(len(L))
         ep = t * g["epochs"] / g["n_iters"]
-        kw = dict(color=theme.c(key), lw=1.1 if key == "stochastic" else 1.8, label=label(g, name))
+        sto = key == "stochastic"
+        kw = dict(color=theme.c(key), lw=0.7 if sto else 2.0, alpha=0.8 if sto else 1.0, label=label(g, name))
         a1.plot(t, L, **kw)
-        a2.plot(ep, L, **kw)
+        a2.plot(ep[1:], L[1:], **kw)
     for ax in (a1, a2):
-        ax.axhline(gd["full_batch"]["initial_train_mse"], color=theme.fg, lw=0.9, ls="--")
-        ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":")
+        ax.axhline(gd["full_batch"]["initial_train_mse"], color=theme.fg, lw=1.0, ls="--")
+        ax.axhline(cf["train_mse"], color=theme.fg, lw=1.0, ls=":")
         ax.set_yscale("log")
-    a1.text(0.98, gd["full_batch"]["initial_train_mse"] * 1.15, "start", ha="right", va="bottom",
-            transform=a1.get_yaxis_transform(), fontsize=8.5, color=theme.fg)
-    a1.text(0.98, cf["train_mse"] * 0.85, "minimum", ha="right", va="top",
-            transform=a1.get_yaxis_transform(), fontsize=8.5, color=theme.fg)
+    a2.text(0.02, gd["full_batch"]["initial_train_mse"] * 1.2, "start", ha="left", va="bottom",
+            transform=a2.get_yaxis_transform(), fontsize=9, color=theme.fg)
+    a2.text(0.02, cf["train_mse"] * 0.83, "minimum", ha="left", va="top",
+            transform=a2.get_yaxis_transform(), fontsize=9, color=theme.fg)
     a1.set_xlabel("update t")
-    a2.set_xlabel("epoch (passes over the training split)")
-    a2.set_xscale("symlog", linthresh=1.0)
+    a2.set_xlabel("epoch (log scale)")
+    a2.set_xscale("log")
     a1.set_ylabel("training MSE (log scale)")
-    a1.legend(loc="upper center", bbox_to_anchor=(1.05, -0.2), ncol=3, fontsize=8.5)
-    fig.tight_layout()
+    handles, labels = a1.get_legend_handles_labels()
+    fig.legend(handles[::-1], labels[::-1], loc="upper center", ncol=3, fontsize=8.5, bbox_to_anchor=(0.5, 1.0))
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 
@@ -116,8 +119,9 @@ def fix(r, theme: Theme):
             (sg["decay"], "mini_batch", f"η = {fmt.num(sg['decay']['lr'])}/(1 + {fmt.num(sg['decay']['decay'])}·t)"))
     for g, role, name in runs:
         L = g["_train_loss"]
-        ax.plot(np.arange(len(L)), L, color=theme.c(role), lw=1.0 if role == "stochastic" else 1.6,
-                label=f"{name}: ends at {fmt.num(g['train_mse'])}")
+        sto = role == "stochastic"
+        ax.plot(np.arange(len(L)), L, color=theme.c(role), lw=0.7 if sto else 1.8, alpha=0.75 if sto else 1.0,
+                label=f"{name}: ends at {fmt.num(g['train_mse'])}", zorder=1 if sto else 2)
     ax.axhline(gd["stochastic"]["initial_train_mse"], color=theme.fg, lw=0.9, ls="--", label="start")
     ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":", label="minimum")
     ax.set_yscale("log")
