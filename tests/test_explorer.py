@@ -261,7 +261,7 @@ def test_keyboard_moves_the_controls_and_the_views_follow(built_site, results, s
     # Every step above η* diverges in the default number of updates; below it does not.
     page.keyboard.press("Home")
     bottom = view(page)
-    assert bottom["state"] == "running" and bottom["summary"].startswith("Not converged after ")
+    assert bottom["state"] == "running" and bottom["summary"].startswith("Not within ")
     for k in ("summary", "path", "loss", "fit"):
         assert bottom[k] != first[k], k
     for i in range(1, len(data["lr"])):

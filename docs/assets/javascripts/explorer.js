@@ -188,6 +188,7 @@
     el("circle", { cx: pathPlot.X(D.w0), cy: pathPlot.Y(D.b0), r: 4.5, "class": "gdx-start" }, pathLayer);
     var pathLine = el("polyline", { "class": "gdx-trace" }, pathLayer);
     var pathEnd = el("circle", { r: 3.5, "class": "gdx-end" }, pathLayer);
+    var pathOff = el("text", { x: W - PAD.r - 6, y: PAD.t + 16, "text-anchor": "end", "class": "gdx-note" }, svgPath);
 
     var fitPlot = new Plot(svgFit, D.view.x, D.view.y);
     fitPlot.frame(D.ticks.x, D.ticks.y, "x", "y");
@@ -203,6 +204,8 @@
     }
     el("polyline", { points: lineAt(D.w_star, D.b_star), "class": "gdx-ls" }, fitLayer);
     var fitLine = el("polyline", { "class": "gdx-fitline" }, fitLayer);
+    var fitOff = el("text", { x: PAD.l + 6, y: PAD.t + 16, "class": "gdx-note" }, svgFit);
+    function inside(v, r) { return v >= Math.min(r[0], r[1]) && v <= Math.max(r[0], r[1]); }
 
     var lossPlot = null, lossG = el("g", {}, svgLoss);
 
@@ -256,8 +259,8 @@
       }
       var later = run.raw.diverged_at ? " The loss is growing: this run diverges at update " +
         run.raw.states[counts.length - 1].at_text + "." : "";
-      return "Not converged after " + N + " updates: " + nums + " (least-squares minimum " +
-        D.loss_min_text + ")." + later;
+      return "Not within " + D.tol_text + "\u2009% of the least-squares minimum " + D.loss_min_text + " after " + N +
+        " updates: " + nums + "." + later;
     }
 
     function update() {
@@ -281,7 +284,11 @@
       pathEnd.setAttribute("cy", Math.max(-50, Math.min(H + 50, pathPlot.Y(bs[k - 1]))).toFixed(1));
       pathEnd.setAttribute("class", "gdx-end " + cls);
       fitLine.setAttribute("points", lineAt(ws[k - 1], bs[k - 1]));
-      fitLine.setAttribute("class", "gdx-fitline " + cls);
+      var wEnd = ws[k - 1], bEnd = bs[k - 1];
+      pathOff.textContent = inside(wEnd, D.view.w) && inside(bEnd, D.view.b) ? "" : "(w, b) has left the chart";
+      var xa = D.view.x[0], xb = D.view.x[1];
+      fitOff.textContent = inside(wEnd * xa + bEnd, D.view.y) || inside(wEnd * xb + bEnd, D.view.y) ||
+        (wEnd * xa + bEnd - D.view.y[0]) * (wEnd * xb + bEnd - D.view.y[0]) < 0 ? "" : "the line is off the chart";
       drawLoss(run, n);
 
       var text = summaryText(run, n);

@@ -188,8 +188,8 @@ def explorer_section(s: Settings, deps: Mapping[str, Any]) -> dict:
     # The loss is an exact quadratic: L(θ) = L_min + (θ − θ*)ᵀ A (θ − θ*), A = H/2.
     a_eig, a_vec = np.linalg.eigh(hessian(x) / 2.0)
     # The contour view: the minimum, the initial guess and a margin around both.
-    span_w = max(abs(ds.w0 - w_star), 1.0) * 1.6
-    span_b = max(abs(ds.b0 - b_star), 1.0) * 1.6
+    span_w = max(abs(ds.w0 - w_star), 1.0) * 1.4
+    span_b = max(abs(ds.b0 - b_star), 1.0) * 1.4
     loss0 = mse(ds.w0, ds.b0, x, y)
     excess0 = loss0 - loss_min
     levels = [float(excess0 * 4.0 ** k) for k in range(2, -6, -1)]
