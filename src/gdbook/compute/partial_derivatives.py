@@ -14,7 +14,8 @@ import sympy as sp
 
 from gdbook.compute import exercises, model
 from gdbook.compute.dataset import make_dataset
-from gdbook.compute.steps import (A, Combine, D, Derivation, Diff, Let, M, P, Rewrite, Terms, fd_table, tex, value)
+from gdbook.compute.steps import (A, Combine, D, Derivation, Diff, Let, M, P, Rewrite, Terms, equal, fd_table, tex,
+                                  value)
 from gdbook.registry import BuildError, Section
 from gdbook.settings import Settings
 
@@ -42,7 +43,8 @@ def problems() -> list[dict]:
                                                    (M(4, y**2), M(8, y), "power rule"))),
                   Combine("Combine", "Add the terms.", "sum", A(0, M(-3, x), M(8, y))),
                   Rewrite("Simplify", "Drop the zero.", A(M(-3, x), M(8, y)))],
-        }, "points": [(1.0, 2.0), (-1.5, 0.5), (2.0, -1.0)]},
+        }, "points": [(1.0, 2.0), (-1.5, 0.5), (2.0, -1.0)],
+         "notes": {"x": 4 * x - 3 * y, "y": -3 * x + 8 * y}},
         {"id": "partial-2", "title": "Problem 2: fractions in x and y", "function": z2, "by": {
             "x": [Rewrite("Rewrite with negative exponents", "Then the power rule applies to both terms.", z2r),
                   Terms("Differentiate term by term, y constant", "y⁻¹ and y² are constants here.",
@@ -56,7 +58,8 @@ def problems() -> list[dict]:
                          (M(y**2, P(x, -1)), M(2, y, P(x, -1)), "power rule"))),
                   Combine("Combine", "Add the terms.", "sum", A(M(-1, x**2, P(y, -2)), M(2, y, P(x, -1)))),
                   Rewrite("Back to fractions", "The same derivative as fractions.", A(M(-1, D(x**2, y**2)), D(M(2, y), x)))],
-        }, "points": [(1.0, 2.0), (0.5, 1.5), (2.0, 3.0)]},
+        }, "points": [(1.0, 2.0), (0.5, 1.5), (2.0, 3.0)],
+         "notes": {"x": 2 * x / y - y**2 / x**2, "y": -x**2 / y**2 + 2 * y / x}},
         {"id": "partial-3", "title": "Problem 3: an exponential (chain rule)", "function": z3, "by": {
             v: [Let("Name the inner function", "The exponent is the inner function u; the outer function is eᵘ.",
                     (("u", inner),), outer=sp.exp(u)),
@@ -66,7 +69,8 @@ def problems() -> list[dict]:
                 Combine("Chain rule", "Outer derivative (at u) times inner derivative.", "chain",
                         M(sp.exp(inner, evaluate=False), A(M(2, x), y)) if v == "x" else M(x, sp.exp(inner, evaluate=False)))]
             for v in ("x", "y")
-        }, "points": [(0.5, 0.5), (1.0, -0.5), (-0.5, 1.0)]},
+        }, "points": [(0.5, 0.5), (1.0, -0.5), (-0.5, 1.0)],
+         "notes": {"x": (2 * x + y) * sp.exp(x**2 + x * y), "y": x * sp.exp(x**2 + x * y)}},
     ]
 
 
@@ -82,12 +86,12 @@ def solve(p: dict, s: Settings) -> dict:
             r = fd_table(p["function"], answer, var, [at[var]], s.check.h, s.check.rel_tol,
                          f"{p['id']} (∂/∂{v})", subs={other: at[other]})[0]
             rows.append({"x": px, "y": py, **{k: r[k] for k in ("exact", "fd", "error")}})
-        by[v] = {**out, "fd": rows}
+        by[v] = {**out, "fd": rows, "notes_right": bool(equal(p["notes"][v], answer))}
     f = value(p["function"])
     gx, gy = (sp.sympify(by[v]["answer"], locals={"x": x, "y": y}) for v in ("x", "y"))
     return {
         "id": p["id"], "title": p["title"], "function": tex(p["function"]), "function_str": str(f),
-        "by": by, "gradient_latex": rf"\left({by['x']['answer_latex']},\ {by['y']['answer_latex']}\right)",
+        "by": by, "notes_right": all(by[v]["notes_right"] for v in by), "gradient_latex": rf"\left({by['x']['answer_latex']},\ {by['y']['answer_latex']}\right)",
         "_f": f, "_grad": (gx, gy),
     }
 
