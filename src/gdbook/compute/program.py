@@ -66,7 +66,8 @@ class Step:
     ``calls`` is the gdbook function the step runs (shown in the box),
     ``run(state)`` does it and returns the label of the arrow to follow
     (``None``: the only arrow).  ``shape`` is how mermaid draws it:
-    ``terminal``, ``io``, ``process`` or ``decision``.  Steps with
+    ``terminal``, ``io``, ``process`` or ``decision`` (a decision's box
+    shows its question only; ``calls`` is listed in the table of steps).  Steps with
     ``loop=True`` are drawn inside the training-loop frame.
     """
 
@@ -210,10 +211,10 @@ PROGRAM = Program(
         Step("init", "Initialise w, b at random", "Dataset.w0, Dataset.b0", _initialise),
         Step("predict", "Predict ŷ = w·x + b", "model.predict", _predict, loop=True),
         Step("loss", "Loss L = mean of (ŷ − y)²", "ŷ − y, np.mean", _loss, loop=True),
-        Step("diverged", "Loss above the<br>divergence bound?", "settings.descent.divergence_bound",
+        Step("diverged", "Loss above<br>the bound?", "settings.descent.divergence_bound",
              _diverged, "decision", loop=True),
         Step("gradient", "Gradient ∂L/∂w, ∂L/∂b", "model.gradient", _gradient, loop=True),
-        Step("stop", "Gradient ≈ 0 or<br>n_iters updates made?", "GRAD_TOL, n_iters", _stop, "decision", loop=True),
+        Step("stop", "Gradient ≈ 0, or<br>n_iters updates?", "GRAD_TOL, n_iters", _stop, "decision", loop=True),
         Step("update", "Update<br>w ← w − η·∂L/∂w<br>b ← b − η·∂L/∂b", "w − lr·dw, b − lr·db", _update, loop=True),
         Step("evaluate", "Evaluate on train and test,<br>compare with the closed form", "model.metrics, model.closed_form",
              _evaluate),
@@ -264,7 +265,7 @@ _SHAPES = {"terminal": ('(["', '"])'), "io": ('[/"', '"/]'), "process": ('["', '
 def _box(s: Step, visits: dict[str, int] | None) -> str:
     left, right = _SHAPES[s.shape]
     text = s.label
-    if s.calls:
+    if s.calls and s.shape != "decision":  # a diamond grows with its text: keep decisions short
         text += f"<br><code>{s.calls}</code>"
     if visits is not None and s.shape != "terminal":
         text += f"<br><i>ran {visits[s.id]}×</i>"

@@ -1,0 +1,138 @@
+"""Pages made from the whole book: the notebooks, About this book, the printable book.
+
+Called by the thin hook ``scripts/book_hooks.py``, which MkDocs runs after
+the main hook (``scripts/mkdocs_hooks.py``), so page templates are already
+rendered when these functions see them.
+
+* notebooks (``docs/notebooks/*.py``): the downloadable ``.ipynb`` is added
+  to the site, and mkdocs-jupyter's HTML is slimmed (:mod:`gdbook.notebooks`);
+* ``reference/about.md``: the line ``<!-- gd:about -->`` becomes the build
+  diagram and the provenance of this build (:mod:`gdbook.compute.about`);
+* ``print.md``: ``<div class="gd-print-book"></div>`` becomes the whole book
+  (:mod:`gdbook.printbook`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from gdbook import notebooks, printbook
+from gdbook.compute import about
+
+ABOUT_PAGE = "reference/about.md"
+ABOUT_MARKER = "<!-- gd:about -->"
+PRINT_PAGE = "print.md"
+
+
+def on_files(files: Files, config: Any) -> Files:
+    for f in list(files):
+        if notebooks.is_notebook(f.src_uri) and f.abs_src_path:
+            try:
+                text = notebooks.to_ipynb(Path(f.abs_src_path).read_text(encoding="utf-8"))
+            except Exception as e:  # a source nbformat rejects must stop the build
+                raise PluginError(f"gdbook: {f.src_uri} does not make a valid notebook: {e}") from None
+            dest = f"{notebooks.FOLDER}/{notebooks.ipynb_name(f.src_uri)}"
+            files.append(File.generated(config, dest, content=text))
+    return files
+
+
+def on_pre_page(page: Any, config: Any, files: Files) -> Any:
+    """A notebook whose cell raises stops the build with the notebook, the cell and the error."""
+    if notebooks.is_notebook(page.file.src_uri):
+        render = page.render  # mkdocs-jupyter's, which executes the notebook
+
+        def guarded(config: Any, files: Files) -> None:
+            try:
+                render(config, files)
+            except Exception as e:
+                raise PluginError(f"gdbook: notebook docs/{page.file.src_uri} failed at build: "
+                                  f"{notebooks.describe_error(e)}") from None
+
+        page.render = guarded
+    return page
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    if page.file.src_uri != ABOUT_PAGE:
+        return markdown
+    if ABOUT_MARKER not in markdown:
+        raise PluginError(f"gdbook: docs/{ABOUT_PAGE} has no line {ABOUT_MARKER} where the provenance goes")
+    return markdown.replace(ABOUT_MARKER, about_markdown(config, files), 1)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
+    if notebooks.is_notebook(page.file.src_uri):
+        return notebooks.slim_page(html, page.file.src_uri)
+    return html
+
+
+def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
+    if page.file.src_uri != PRINT_PAGE:
+        return context
+    here = page.file.dest_uri
+    chapters = []
+    for p in nav.pages:
+        if p.file.src_uri == PRINT_PAGE:
+            continue
+        chapters.append(printbook.Chapter(
+            url=p.file.dest_uri, title=p.title or "", section=p.parent.title if p.parent else "",
+            content=p.content or "", kind="notebook" if notebooks.is_notebook(p.file.src_uri) else "page"))
+    book, _ = printbook.assemble(chapters, here)
+    try:
+        page.content = printbook.insert(page.content, book)
+    except ValueError as e:
+        raise PluginError(f"gdbook: {e}") from None
+    return context
+
+
+# --- About this book ----------------------------------------------------------------
+
+def about_markdown(config: Any, files: Files) -> str:
+    from gdbook import mkdocs_events, registry
+    from gdbook.settings import describe
+
+    root = Path(config.config_file_path).resolve().parent
+    gen = mkdocs_events.generated()
+    sections = [s.key for s in registry.sections()]
+    pages = [f for f in files.documentation_pages() if f.src_uri.endswith(".md")]
+    nbs = [f for f in files if notebooks.is_notebook(f.src_uri)]
+    diagram = about.build_diagram(len(describe()), sections, len(gen.figures), len(pages), len(nbs))
+    git = about.git_state(root)
+    ver = about.versions(root)
+    settings_file = Path(os.environ.get("GDBOOK_SETTINGS") or "pyproject.toml").name
+    results = mkdocs_events.generated_dir(root) / "downloads" / "results.json"
+
+    if not git["available"]:
+        commit = "unknown: git (or the repository) was not available when this copy was built"
+    else:
+        commit = f"`{git['commit']}` (committed {git['date']})"
+        if git["modified"]:
+            shown = ", ".join(f"`{m}`" for m in git["modified"][:5])
+            more = f" and {len(git['modified']) - 5} more" if len(git["modified"]) > 5 else ""
+            commit += f", **with uncommitted changes** to {shown}{more}"
+    rows = [
+        ("seed of every random generator", f"{gen.results['settings']['seed']}"),
+        ("settings file", f"`{settings_file}`"),
+        ("sources (git commit)", commit),
+        ("SHA-256 of `results.json`", f"`{about.digest(results)}`"),
+        ("Python", ver["python"]),
+    ]
+    out = ["## How the book is built", "",
+           "Generated from the book's own registry of compute sections and figures when this page was built:", "",
+           "```mermaid", diagram, "```", "",
+           "## This build", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in rows]
+    out += ["", "Python packages:", "", "| package | version |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in ver["packages"].items()]
+    out += ["", "Served from the site itself (pinned by `package-lock.json`):", "", "| package | version |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in ver["front_end"].items()]
+    out += ["", "Compute sections, in the order they run (each is one top-level key of `results.json`):", "",
+            "| key | module | depends on |", "|---|---|---|"]
+    for s in registry.sections():
+        out.append(f"| `{s.key}` | `{s.build.__module__}` | {', '.join(f'`{d}`' for d in s.depends) or '·'} |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,55 @@
+"""About this book: the build diagram and the provenance of the build."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import re
+import subprocess
+
+from gdbook.compute import about
+
+
+def test_build_diagram_names_every_stage_and_counts():
+    text = about.build_diagram(40, ["dataset", "model", "gd"], 7, 20, 3)
+    assert text.startswith("flowchart TD")
+    for stage in ("settings", "compute", "results", "figures", "render", "mkdocs", "site", "notebooks"):
+        assert re.search(rf"^\s+{stage}[\[\(]", text, re.M), stage
+    assert "3 sections" in text and "7 figures" in text and "20 pages" in text and "40 values" in text
+    assert "compute --> figures" in text and "render --> mkdocs" in text and "mkdocs --> site" in text
+    assert " end[" not in text
+
+
+def test_git_state_of_this_checkout(root):
+    g = about.git_state(root)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
+    if head.returncode:
+        assert not g["available"]
+    else:
+        assert g["available"] and g["commit"] == head.stdout.strip()
+
+
+def test_git_unavailable_is_reported(tmp_path):
+    g = about.git_state(tmp_path)  # not a repository
+    assert g == {"available": False, "commit": "", "short": "", "date": "", "modified": []}
+
+
+def test_versions_are_the_installed_ones(root):
+    v = about.versions(root)
+    assert v["packages"]["numpy"] == importlib.metadata.version("numpy")
+    assert v["packages"]["mkdocs-jupyter"] == importlib.metadata.version("mkdocs-jupyter")
+    assert set(v["front_end"]) == {"katex", "mermaid"}
+
+
+def test_about_page(built_site, root, results):
+    html = (built_site / "reference" / "about.html").read_text(encoding="utf-8")
+    assert "gd:about" not in html
+    assert html.count('class="mermaid"') == 1 and "mermaid.min.js" in html
+    g = about.git_state(root)
+    if g["available"]:
+        assert g["commit"] in html
+    else:
+        assert "was not available" in html
+    assert about.digest(built_site / "downloads" / "results.json") in html
+    assert importlib.metadata.version("numpy") in html
+    assert f"<td>{results['settings']['seed']}</td>" in html
+    assert "gdbook.compute.ethics" in html and "gdbook.compute.program" in html
