@@ -76,7 +76,8 @@ def derive_hessian() -> dict:
         "dw_tex": sp.latex(grad[0]),
         "db_tex": sp.latex(grad[1]),
         "hessian_tex": sp.latex(H),
-        "hessian_factored_tex": r"\frac{2}{n}" + sp.latex(S),
+        # Extra row spacing: sums with limits in a matrix otherwise touch.
+        "hessian_factored_tex": r"\frac{2}{n}" + sp.latex(S).replace("\\\\", "\\\\[0.8em]"),
         "stable_tex": sp.latex(stable).replace(r"\lambda", r"\lambda_{\max}"),
         "eig_tex": sp.latex(m2 + 1) + r" \pm " + sp.latex(root),
     }
@@ -341,8 +342,13 @@ def divergence_section(s: Settings, deps: dict) -> dict:
         "scaling": variants,
         "reduction": REDUCTION,
     }
-    result["errata"] = errata(result)
+    result["errata"] = [{k: _markdown_safe(v) for k, v in e.items()} for e in errata(result)]
     return result
+
+
+def _markdown_safe(text: str) -> str:
+    """The errata page renders these strings as markdown: η* and θ* must not start emphasis."""
+    return text.replace("*", "\\*") if not text.startswith("../") else text
 
 
 def errata(r: dict) -> list[dict]:

@@ -64,8 +64,9 @@ def runs_alt(r) -> str:
             parts.append(f"at {fmt.num(run['multiple'], 3)}·η* the loss falls from {fmt.num(run['initial_loss'], 3)} "
                          f"to {fmt.num(run['final_loss'], 4)} in {run['iterations_run']} updates, with w ending at "
                          f"{fmt.num(run['final_w'], 4)}")
+    text = "; ".join(parts)
     return ("Three panels against the update number: the training loss on a log scale, then w and b. "
-            + "; ".join(parts) + ".")
+            + text[:1].upper() + text[1:] + ".")
 
 
 def eigen(r, theme: Theme):
