@@ -112,6 +112,8 @@ def gd_section(s: Settings, deps: dict) -> dict:
         "updates_w_001": first_below(np.abs(w_path - cf["w"]), 0.01),
         "loss_after_10": float(loss[min(10, len(loss) - 1)]),
         "w_after_10": float(w_path[min(10, len(w_path) - 1)]),
+        "test_min": float(np.min(fb["_test_loss"])),
+        "test_min_at": int(np.argmin(fb["_test_loss"])),
         "grad_start": float(np.hypot(fb["_dw"][0], fb["_db"][0])),
         "grad_end": float(np.hypot(fb["final_dw"], fb["final_db"])),
     })

@@ -41,8 +41,10 @@ def model_and_loss_section(s: Settings, deps: dict) -> dict:
         diff = sp.expand((got - claim).subs(n, m).doit())
         checks.append(diff == 0)
     hess = [[sp.diff(L, u, v) for v in (w, b)] for u in (w, b)]
-    hess_claim = [[sp.Rational(2) / n * sp.Sum(X[i] ** 2, (i, 1, n)), sp.Rational(2) / n * sp.Sum(X[i], (i, 1, n))],
-                  [sp.Rational(2) / n * sp.Sum(X[i], (i, 1, n)), sp.Integer(2)]]
+    # stated as (2/n)·[[Σxᵢ², Σxᵢ], [Σxᵢ, n]] = (2/n)·XᵀX
+    gram = sp.Matrix([[sp.Sum(X[i] ** 2, (i, 1, n)), sp.Sum(X[i], (i, 1, n))],
+                      [sp.Sum(X[i], (i, 1, n)), n]])
+    hess_claim = [[sp.Rational(2) / n * gram[r_, c_] for c_ in range(2)] for r_ in range(2)]
     for gr, cr in zip(hess, hess_claim):
         for g_, c_ in zip(gr, cr):
             checks.append(sp.expand((g_ - c_).subs(n, m).doit()) == 0)
@@ -78,7 +80,7 @@ def model_and_loss_section(s: Settings, deps: dict) -> dict:
         "db_tex": sp.latex(dLdb),
         "dw_claim_tex": sp.latex(claim_w),
         "db_claim_tex": sp.latex(claim_b),
-        "hessian_tex": sp.latex(sp.Matrix(hess_claim)),
+        "hessian_tex": r"\frac{2}{n}" + sp.latex(gram),
         "symbolic_points": m,
         "points": rows,
         "worst_rel": worst,

@@ -11,6 +11,18 @@ from gdbook.figures.split import draw_sets
 from gdbook.figures.style import FigureSpec, Theme
 
 
+def plain_log_ticks(ax, lo: float, hi: float) -> None:
+    """Log-scale y ticks at 1-2-5 steps, written as plain numbers (no 6 × 10⁻¹ clutter)."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+    ticks = [m * 10.0 ** e for e in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1) for m in (1, 2, 5)]
+    ticks = [t for t in ticks if lo <= t <= hi]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.num(v, 2)))
+    ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def loss(r, theme: Theme):
     g, cf = r["gd"]["full_batch"], r["closed_form"]
     fig, ax = plt.subplots()
@@ -19,9 +31,12 @@ def loss(r, theme: Theme):
     ax.plot(t, g["_test_loss"], color=theme.c("test"), ls="--", label="test MSE")
     ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":", label=f"least-squares training MSE {fmt.num(cf['train_mse'])}")
     ax.set_yscale("log")
+    both = np.concatenate([g["_train_loss"], g["_test_loss"]])
+    plain_log_ticks(ax, float(both.min()) * 0.9, float(both.max()) * 1.1)
     ax.set_xlabel("update t (full batch: one update = one epoch)")
     ax.set_ylabel("MSE (log scale)")
     ax.legend(loc="upper right")
+    fig.tight_layout()
     return fig
 
 
