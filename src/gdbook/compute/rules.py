@@ -15,6 +15,7 @@ from __future__ import annotations
 import sympy as sp
 
 from gdbook.compute import exercises
+from gdbook.compute.steps import A, D, M, tex
 from gdbook.registry import BuildError, Section
 from gdbook.settings import Settings
 
@@ -102,8 +103,9 @@ def rules() -> list[dict]:
         "First times the derivative of the second, plus second times the derivative of the first.",
         _identity("product", (Fh * Gh - F * G) / h, Fh * (Gh - G) / h + G * (Fh - F) / h),
         _example("product", x**2 * sp.sin(x), 2 * x * sp.sin(x) + x**2 * sp.cos(x)))
-    _general("quotient", F / G, (G * dF - F * dG) / G**2)
-    add("quotient-rule", "Quotient rule", True, rf"{dd(F / G)} = {L((G * dF - F * dG) / G**2)}",
+    quotient = D(A(M(G, dF), M(-1, F, dG)), G**2)  # shown as written, checked by value
+    _general("quotient", F / G, quotient.doit())
+    add("quotient-rule", "Quotient rule", True, rf"{dd(F / G)} = {tex(quotient)}",
         "Bottom times the derivative of the top, minus top times the derivative of the bottom, over the bottom squared.",
         _identity("quotient", (Fh / Gh - F / G) / h, (G * (Fh - F) / h - F * (Gh - G) / h) / (G * Gh)),
         _example("quotient", sp.sin(x) / x, (x * sp.cos(x) - sp.sin(x)) / x**2))

@@ -125,7 +125,7 @@ def aligned(lines: Sequence[str]) -> str:
     if len(lines) == 1:
         return lines[0]
     rows = [line.replace(" = ", " &= ", 1) for line in lines]
-    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+    return r"\begin{aligned}" + r" \\[6pt] ".join(rows) + r"\end{aligned}"
 
 
 def d_of(var: sp.Symbol, partial: bool) -> str:
