@@ -163,11 +163,18 @@ def describe_run(trace: Trace, lr: float, multiple: float, lam: np.ndarray, V: n
 
 # --- the sweep and the observed boundary ----------------------------------------
 
-def boundary_model(lr: float, n_iters: int, lam: np.ndarray, c0: np.ndarray, loss_star: float) -> float:
-    """Predicted training loss after n_iters updates: L* + ½ Σ λᵢ (1 − η λᵢ)^(2N) cᵢ²."""
-    with np.errstate(over="ignore"):
-        terms = 0.5 * lam * c0**2 * np.abs(1.0 - lr * lam) ** (2 * n_iters)
-    return float(loss_star + np.sum(terms))
+def passes_bound(lr: float, n_iters: int, lam: np.ndarray, c0: np.ndarray, loss_star: float, bound: float) -> bool:
+    """Whether the predicted loss after n_iters updates, L* + ½ Σ λᵢ cᵢ² (1 − η λᵢ)^(2N), exceeds the bound.
+
+    Compared in logarithms, so that no power overflows (and no warning is silenced).
+    """
+    logs = [math.log(0.5 * float(l) * float(c) ** 2) + 2 * n_iters * math.log(abs(1.0 - lr * float(l)))
+            for l, c in zip(lam, c0) if c != 0.0 and lr * float(l) != 1.0]
+    if not logs:
+        return loss_star > bound
+    top = max(logs)
+    log_excess = top + math.log(sum(math.exp(v - top) for v in logs))
+    return bound <= loss_star or log_excess > math.log(bound - loss_star)
 
 
 def sweep(ds, eta_star: float, points: int, n_iters: int, bound: float, lam, c0, loss_star) -> dict:
@@ -195,7 +202,7 @@ def sweep(ds, eta_star: float, points: int, n_iters: int, bound: float, lam, c0,
     plo, phi = eta_star, hi * 2.0
     for _ in range(BISECT_STEPS):
         mid = math.sqrt(plo * phi)
-        if boundary_model(mid, n_iters, lam, c0, loss_star) > bound:
+        if passes_bound(mid, n_iters, lam, c0, loss_star, bound):
             phi = mid
         else:
             plo = mid
@@ -288,7 +295,7 @@ def divergence_section(s: Settings, deps: dict) -> dict:
     runs = [describe_run(run(ds, m * eta_star, n_iters, bound), m * eta_star, m, lam, V, theta_star, loss_star)
             for m in s.divergence.lr_multiples]
     for r in runs:  # the prediction, checked: every run below η* converges, every run above diverges
-        predicted_diverge = boundary_model(r["lr"], n_iters, lam, c0, loss_star) > bound
+        predicted_diverge = passes_bound(r["lr"], n_iters, lam, c0, loss_star, bound)
         if r["diverged"] != predicted_diverge:
             raise BuildError(f"the run at η = {r['lr']:g} ({r['multiple']:g}·η*) "
                              f"{'diverged' if r['diverged'] else 'did not diverge'}, against the prediction")

@@ -26,6 +26,7 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
+from gdbook import fmt
 from gdbook.compute.dataset import make_dataset
 from gdbook.compute.descent import descend
 from gdbook.compute.model import gradient, mse
@@ -247,8 +248,6 @@ def gradient_check_section(s: Settings, deps: dict, grad: Gradient = gradient) -
 
 def errata(s: Settings, points: list[dict], study: dict) -> list[dict]:
     p0, pf = points[0], points[-1]
-    from gdbook import fmt
-
     return [
         {
             "title": "The gradient check: at which point, with which h, against which tolerance?",
@@ -259,8 +258,8 @@ def errata(s: Settings, points: list[dict], study: dict) -> list[dict]:
                 f"The notes never say at which (w, b) the gradients were taken, which finite difference or step h "
                 f"was used, or what difference would have failed. A difference is only meaningful relative to the "
                 f"gradient's size: here the check is made at three stated points with the central difference and "
-                f"h = {fmt.sci(s.check.h)}, and the build fails if the relative error exceeds "
-                f"{fmt.sci(s.check.rel_tol)}. The relative errors are {fmt.sci(p0['rel_error'])} at the initial "
+                f"h = {fmt.num(s.check.h)}, and the build fails if the relative error exceeds "
+                f"{fmt.num(s.check.rel_tol)}. The relative errors are {fmt.sci(p0['rel_error'])} at the initial "
                 f"guess and {fmt.sci(pf['rel_error'])} at the final point, where the gradient itself is only "
                 f"{fmt.sci(pf['grad_norm'])}."
             ),
