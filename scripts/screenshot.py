@@ -34,6 +34,12 @@ def main() -> int:
                 page = ctx.new_page()
                 for target in targets:
                     page.goto(f"{base}/{target}", wait_until="networkidle")
+                    # Lazy images below the fold would be blank in a full-page shot.
+                    page.evaluate("""async () => {
+                      const imgs = [...document.images];
+                      imgs.forEach((i) => { i.loading = "eager"; });
+                      await Promise.all(imgs.map((i) => i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; })));
+                    }""")
                     page.wait_for_timeout(300)
                     name = target.replace("/", "_").removesuffix(".html")
                     path = out / f"{name}-{scheme}-{label}.png"
