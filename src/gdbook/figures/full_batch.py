@@ -52,15 +52,17 @@ def loss_alt(r) -> str:
 
 def params(r, theme: Theme):
     g, cf, d = r["gd"]["full_batch"], r["closed_form"], r["dataset"]
-    fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.6))
+    fig, axes = plt.subplots(2, 1, figsize=(6.4, 5.6), sharex=True)
     t = np.arange(len(g["_w"]))
     for ax, key, name in ((axes[0], "w", "weight w"), (axes[1], "b", "bias b")):
         ax.plot(t, g["_" + key], color=theme.c("full_batch"), label=f"{key} during descent")
         ax.axhline(d["true_" + key], color=theme.c("truth"), ls="--", lw=1.2, label=f"true {key} = {fmt.num(d['true_' + key])}")
         ax.axhline(cf[key], color=theme.fg, ls=":", lw=1.2, label=f"least squares {fmt.num(cf[key])}")
-        ax.set_xlabel("update t")
-        ax.set_title(name, fontsize=10.5)
-        ax.legend(loc="lower right" if g["_" + key][0] < cf[key] else "upper right", fontsize=8.5)
+        ax.set_ylabel(name)
+        # the legend goes in the half of the panel the curve leaves empty after its first updates
+        ends_high = g["_" + key][-1] > 0.5 * (np.max(g["_" + key]) + np.min(g["_" + key]))
+        ax.legend(loc="center right" if ends_high else "upper right", fontsize=8.5)
+    axes[1].set_xlabel("update t")
     fig.tight_layout()
     return fig
 
@@ -68,7 +70,7 @@ def params(r, theme: Theme):
 def params_alt(r) -> str:
     g, cf, d = r["gd"]["full_batch"], r["closed_form"], r["dataset"]
     return (
-        f"Two line charts over {fmt.integer(g['n_iters'])} updates. The weight w rises from {fmt.num(r['initial']['w'])} "
+        f"Two stacked line charts over {fmt.integer(g['n_iters'])} updates. The weight w rises from {fmt.num(r['initial']['w'])} "
         f"to {fmt.num(g['w'])}, settling on the least-squares value {fmt.num(cf['w'])} rather than the true "
         f"{fmt.num(d['true_w'])}; the bias b moves from {fmt.num(r['initial']['b'])} to {fmt.num(g['b'])} "
         f"(least squares {fmt.num(cf['b'])}, true {fmt.num(d['true_b'])})."
