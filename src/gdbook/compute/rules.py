@@ -140,7 +140,8 @@ def quotient_from_product_and_chain() -> str:
     via = sp.diff(F, x) * G**-1 + F * inv  # product rule
     if not _zero(via - (G * sp.diff(F, x) - F * sp.diff(G, x)) / G**2):
         raise BuildError("the quotient rule does not follow from the product and chain rules")
-    return rf"{dd(F * G**-1)} = {L(sp.diff(F, x) * G**-1)} + {L(F * inv)} = {L(sp.together(via))}"
+    # F·inv is negative: show it as a subtraction.
+    return rf"{dd(F * G**-1)} = {L(sp.diff(F, x) * G**-1)} - {L(-F * inv)} = {L(sp.together(via))}"
 
 
 def table() -> list[dict]:
