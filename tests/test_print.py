@@ -39,7 +39,9 @@ def test_assemble_rewrites_ids_and_links():
     # Interactive pages and notebooks are linked, not copied.
     assert "<canvas" not in html and "<script" not in html
     assert 'href="part3/explorer.html"' in html and 'href="notebooks/n.html"' in html
-    assert [t["name"] for t in tokens] == ["Part 1", "Part 3", "Notebooks"]
+    assert [t["name"] for t in tokens] == ["Home", "Part 1", "Part 3", "Notebooks"]
+    assert [c["id"] for c in tokens[1]["children"]] == ["part1-a", "part1-b"]
+    assert tokens[2]["children"] == [] and tokens[0]["id"] == "index"
 
 
 def test_every_anchor_link_has_a_target():

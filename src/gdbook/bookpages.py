@@ -20,6 +20,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 from gdbook import notebooks, printbook
 from gdbook.compute import about
@@ -82,7 +83,8 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
         chapters.append(printbook.Chapter(
             url=p.file.dest_uri, title=p.title or "", section=p.parent.title if p.parent else "",
             content=p.content or "", kind="notebook" if notebooks.is_notebook(p.file.src_uri) else "page"))
-    book, _ = printbook.assemble(chapters, here)
+    book, tokens = printbook.assemble(chapters, here)
+    page.toc = get_toc(tokens)  # the sidebar lists the parts and chapters
     try:
         page.content = printbook.insert(page.content, book)
     except ValueError as e:
@@ -124,8 +126,8 @@ def about_markdown(config: Any, files: Files) -> str:
     ]
     out = ["## How the book is built", "",
            "Generated from the book's own registry of compute sections and figures when this page was built:", "",
-           "```mermaid", diagram, "```", "",
-           "## This build", "", "| | |", "|---|---|"]
+           '<div class="gd-diagram" markdown>', "", "```mermaid", diagram, "```", "", "</div>", "",
+           "## This build", "", "| what | this build |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     out += ["", "Python packages:", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in ver["packages"].items()]

@@ -85,6 +85,7 @@ def assemble(chapters: list[Chapter], here: str) -> tuple[str, list[dict]]:
     body: list[str] = []
     tokens: list[dict] = []
     section, opened = None, False
+    parent: list[dict] = tokens
     for ch in chapters:
         if ch.section != section:
             if opened:
@@ -95,10 +96,12 @@ def assemble(chapters: list[Chapter], here: str) -> tuple[str, list[dict]]:
                 toc.append(f'<li><a href="#{sid}">{html.escape(section)}</a><ol>')
                 body.append(f'<h1 class="gd-print-part" id="{sid}">{html.escape(section)}</h1>')
                 tokens.append({"level": 2, "id": sid, "name": section, "children": []})
+            parent = tokens[-1]["children"] if section else tokens
         title = html.escape(ch.title)
         if ch.url in included:
             pid = included[ch.url]
             toc.append(f'<li><a href="#{pid}">{title}</a></li>')
+            parent.append({"level": 3 if section else 2, "id": pid, "name": ch.title, "children": []})
             body.append(f'<section class="gd-print-chapter" id="{pid}">\n{rewrite(ch, included, here)}\n</section>')
         else:
             rel = posixpath.relpath(ch.url, posixpath.dirname(here) or ".")
