@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.legend_handler import HandlerTuple
 
 from gdbook import fmt
 from gdbook.figures.initial_guess import line_label
@@ -85,8 +86,9 @@ def gradients(r, theme: Theme):
     ax.plot(t, np.abs(g["_db"]), color=theme.c("accent"), ls="--", label="|∂L/∂b|")
     ax.set_yscale("log")
     ax.set_xlabel("update t")
-    ax.set_ylabel("size of the gradient (log scale)")
+    ax.set_ylabel("|gradient| (log scale)")
     ax.legend(loc="upper right")
+    fig.tight_layout()
     return fig
 
 
@@ -132,13 +134,17 @@ def residuals(r, theme: Theme):
     a1.axhline(0, color=theme.fg, lw=0.9)
     a1.set_xlabel("x")
     a1.set_ylabel("residual y − ŷ")
-    a1.legend(loc="lower right", fontsize=8.5)
     bins = np.linspace(res.min(), res.max(), 16)
     a2.hist([res[~t], res[t]], bins=bins, stacked=True, color=[theme.c("train"), theme.c("test")],
             label=["train", "test"])
     a2.set_xlabel("residual y − ŷ")
     a2.set_ylabel("count")
-    fig.tight_layout()
+    h1, l1 = a1.get_legend_handles_labels()
+    h2, _ = a2.get_legend_handles_labels()
+    fig.legend([(h1[0], h2[0]), (h1[1], h2[1])], [f"train ({int((~t).sum())} points)", f"test ({int(t.sum())} points)"],
+               loc="upper center", ncol=2, fontsize=9, bbox_to_anchor=(0.5, 1.0),
+               handler_map={tuple: HandlerTuple(ndivide=None, pad=0.6)}, handlelength=3.0)
+    fig.tight_layout(rect=(0, 0, 1, 0.92))
     return fig
 
 

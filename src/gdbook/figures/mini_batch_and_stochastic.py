@@ -115,8 +115,8 @@ def fix(r, theme: Theme):
     gd, sg, cf = r["gd"], r["sgd"], r["closed_form"]
     fig, ax = plt.subplots(figsize=(6.8, 4.0))
     runs = ((gd["stochastic"], "stochastic", f"η = {fmt.num(gd['stochastic']['lr'])}"),
-            (sg["fixed"], "fixed", f"η = {fmt.num(sg['fixed']['lr'])}"),
-            (sg["decay"], "mini_batch", f"η = {fmt.num(sg['decay']['lr'])}/(1 + {fmt.num(sg['decay']['decay'])}·t)"))
+            (sg["decay"], "mini_batch", f"η = {fmt.num(sg['decay']['lr'])}/(1 + {fmt.num(sg['decay']['decay'])}·t)"),
+            (sg["fixed"], "fixed", f"η = {fmt.num(sg['fixed']['lr'])}"))
     for g, role, name in runs:
         L = g["_train_loss"]
         sto = role == "stochastic"
