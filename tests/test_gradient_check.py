@@ -55,6 +55,14 @@ def test_the_subtlest_mistake_fails_the_build_too():
     n_minus_one = next(m for m in gc.sabotaged(Settings()) if "n − 1" in m["mistake"])
     assert n_minus_one["rel_error"] > Settings().check.rel_tol
 
+    def divided_by_n_minus_one(w, b, x, y):
+        n = len(x)
+        dw, db = gradient(w, b, x, y)
+        return dw * n / (n - 1), db * n / (n - 1)
+
+    with pytest.raises(BuildError, match="relative error"):
+        gc.gradient_check_section(Settings(), {}, grad=divided_by_n_minus_one)
+
 
 def test_a_tolerance_too_tight_to_meet_fails_the_build():
     s = Settings()
