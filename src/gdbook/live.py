@@ -23,8 +23,13 @@ def _stamp() -> tuple:
     return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in PACKAGE_DIR.rglob("*.py")))
 
 
-def events() -> ModuleType:
-    stamp = _stamp()
+def events(fresh: bool = False) -> ModuleType:
+    """The event handlers; with ``fresh``, re-imported first if any source changed.
+
+    Only the start of a build (``on_config``) asks for fresh handlers: a file
+    saved while a build runs must not swap the handlers under it.
+    """
+    stamp = _stamp() if fresh or _state["module"] is None else _state["stamp"]
     if _state["module"] is None or stamp != _state["stamp"]:
         if _state["module"] is not None:
             for name in [m for m in sys.modules if m.startswith("gdbook.") and m not in _KEEP]:
@@ -39,4 +44,4 @@ def events() -> ModuleType:
 def call(event: str, *args: Any, **kwargs: Any) -> Any:
     if event == "on_startup":
         _state["startup"] = kwargs
-    return getattr(events(), event)(*args, **kwargs)
+    return getattr(events(fresh=event == "on_config"), event)(*args, **kwargs)
