@@ -196,6 +196,8 @@ def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
                         f"nothing changed: {len(gen.sections)} sections, {len(gen.figures)} figures, none recomputed")]
         return gen
     gen = _generate(settings, out_dir, cache, t0)
+    if package_key({"settings": as_dict(settings)}) != snapshot_key:
+        return gen  # a source changed while this build ran: its snapshot could be stale
     contents = {rel: (out_dir / rel).read_bytes() for rel in gen.files}
     cache.put("snapshot", "build", snapshot_key, {
         "results": gen.results, "public": gen.public, "figures": gen.figures,
