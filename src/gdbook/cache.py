@@ -183,6 +183,19 @@ class Cache:
     def __init__(self, directory: Path, enabled: bool = True):
         self.dir = directory
         self.enabled = enabled
+        self._held: list[tuple[str, str, str, Any]] | None = None
+
+    def hold(self) -> None:
+        """Buffer puts until :meth:`release`, so a build can drop them all."""
+        self._held = []
+
+    def release(self, keep: bool) -> None:
+        # ``keep`` is false when a source changed while the build ran: its
+        # results may come from the old code filed under the new key.
+        held, self._held = self._held or [], None
+        if keep:
+            for entry in held:
+                self.put(*entry)
 
     def _path(self, kind: str, name: str, key: str) -> Path:
         return self.dir / kind / f"{name}-{key}.pkl"
@@ -198,6 +211,9 @@ class Cache:
 
     def put(self, kind: str, name: str, key: str, value: Any) -> None:
         if not self.enabled:
+            return
+        if self._held is not None:
+            self._held.append((kind, name, key, value))
             return
         folder = self.dir / kind
         folder.mkdir(parents=True, exist_ok=True)

@@ -195,9 +195,16 @@ def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
         gen.timings = [("cache", time.perf_counter() - t0,
                         f"nothing changed: {len(gen.sections)} sections, {len(gen.figures)} figures, none recomputed")]
         return gen
-    gen = _generate(settings, out_dir, cache, t0)
-    if package_key({"settings": as_dict(settings)}) != snapshot_key:
-        return gen  # a source changed while this build ran: its snapshot could be stale
+    cache.hold()
+    try:
+        gen = _generate(settings, out_dir, cache, t0)
+    except BaseException:
+        cache.release(keep=False)
+        raise
+    unchanged = package_key({"settings": as_dict(settings)}) == snapshot_key
+    cache.release(keep=unchanged)
+    if not unchanged:
+        return gen  # a source changed while this build ran: cache none of it
     contents = {rel: (out_dir / rel).read_bytes() for rel in gen.files}
     cache.put("snapshot", "build", snapshot_key, {
         "results": gen.results, "public": gen.public, "figures": gen.figures,
