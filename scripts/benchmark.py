@@ -1,0 +1,224 @@
+"""Build benchmark: how long the book takes to build, and how heavy its pages are.
+
+Measures, on a temporary copy of the project (the working tree is never
+touched), with caches of its own:
+
+* cold     a build with empty caches;
+* warm     a rebuild with nothing changed;
+* prose    a rebuild after editing one page template;
+* compute  a rebuild after editing one compute module;
+* bare     ``mkdocs build`` of the same rendered pages without gdbook's hook
+           (``gdbook render --out``): the floor;
+* bare, notebooks not executed: so that notebook execution can be told apart.
+
+and each page's transferred size: gzip of its HTML plus its own images (both
+the light and the dark variant of each figure, an upper bound), with the
+shared theme, KaTeX and mermaid assets and the search index listed once,
+apart.  Prints a table and writes JSON.  Timing never goes into the tests.
+
+    .venv/bin/python scripts/benchmark.py [--repeat 3] [--json build/benchmark.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY = ("src", "docs", "scripts", "mkdocs.yml", "pyproject.toml", "package-lock.json")
+PROSE_PAGE = "docs/part2/dataset.md"
+COMPUTE_MODULE = "src/gdbook/compute/dataset.py"
+PAGE_LIMIT_KB = 300
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        mem = f"{kb / 2**20:.0f} GiB"
+    except (OSError, AttributeError):
+        pass
+    return {"cpu": cpu or platform.processor(), "cores": os.cpu_count(), "memory": mem,
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.release()}",
+            "load_average_at_start": os.getloadavg()}
+
+
+class Copy:
+    def __init__(self, where: Path):
+        self.where = where
+        self.root = where / "proj"
+        self.root.mkdir()
+        for name in COPY:
+            src = ROOT / name
+            if src.is_dir():
+                shutil.copytree(src, self.root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                shutil.copy2(src, self.root / name)
+        (self.root / "node_modules").symlink_to(ROOT / "node_modules")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("GDBOOK_")}
+        self.env.update(PYTHONPATH=str(self.root / "src"), GDBOOK_CACHE_DIR=str(where / "cache"),
+                        GDBOOK_GENERATED_DIR=str(where / "generated"), NO_MKDOCS_2_WARNING="1",
+                        SOURCE_DATE_EPOCH="0")
+        self.site = where / "site"
+
+    def run(self, *args: str) -> tuple[float, subprocess.CompletedProcess]:
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, *args], cwd=self.root, env=self.env, capture_output=True, text=True)
+        seconds = time.perf_counter() - t
+        if proc.returncode != 0:
+            sys.exit(f"benchmark: {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+        return seconds, proc
+
+    def build(self) -> tuple[float, dict]:
+        report = self.where / "report.json"
+        seconds, _ = self.run("-m", "gdbook", "build", "--root", str(self.root), "--site-dir", str(self.site),
+                              "--quiet", "--report", str(report))
+        return seconds, json.loads(report.read_text())
+
+    def bare(self, out: Path, execute_notebooks: bool = True) -> float:
+        config = out / "mkdocs.yml"
+        if not execute_notebooks:
+            text = (out / "mkdocs.yml").read_text()
+            config = out / "mkdocs-noexec.yml"
+            config.write_text(text.replace("execute: true", "execute: false"))
+        # Not --strict: pages that other hooks add (the printable book...) are missing from a
+        # bare build, and MkDocs warns about them; the floor is a measure of time, not a check.
+        seconds, _ = self.run("-m", "mkdocs", "build", "-q", "-f", str(config),
+                              "-d", str(self.where / "bare-site"))
+        return seconds
+
+
+def median_of(n: int, fn) -> tuple[float, list[float], object]:
+    runs, last = [], None
+    for _ in range(n):
+        seconds, last = fn()
+        runs.append(seconds)
+    return statistics.median(runs), runs, last
+
+
+def gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def page_sizes(site: Path) -> tuple[list[dict], list[dict]]:
+    pages, own = [], set()
+    for html in sorted(site.rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        text = html.read_text(encoding="utf-8")
+        images = set()
+        for src in re.findall(r'<img\b[^>]*\bsrc="([^"#?]+)', text):
+            if ":" in src:  # data: URIs are inside the HTML already; other hosts are not ours
+                continue
+            target = (html.parent / src).resolve()
+            if target.is_file() and site.resolve() in target.parents and "assets" not in target.relative_to(site.resolve()).parts:
+                images.add(target)
+        own |= images
+        html_gz = gz(html.read_bytes())
+        img_gz = sum(gz(p.read_bytes()) for p in images)
+        pages.append({"page": rel, "html_gzip_kb": html_gz / 1024, "images": len(images),
+                      "images_gzip_kb": img_gz / 1024, "total_kb": (html_gz + img_gz) / 1024})
+    shared = []
+    groups = {"theme (Material CSS, JS)": "assets/stylesheets|assets/javascripts|assets/images",
+              "KaTeX (JS, CSS, fonts)": "assets/vendor/katex", "mermaid": "assets/vendor/mermaid",
+              "search index": "search"}
+    for label, prefixes in groups.items():
+        files = [p for p in site.rglob("*") if p.is_file() and
+                 any(p.relative_to(site).as_posix().startswith(x + "/") for x in prefixes.split("|"))]
+        shared.append({"what": label, "files": len(files), "gzip_kb": sum(gz(p.read_bytes()) for p in files) / 1024})
+    return pages, shared
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each cheap measurement (the median is kept)")
+    ap.add_argument("--json", default=str(ROOT / "build" / "benchmark.json"), help="where to write the results")
+    args = ap.parse_args()
+    info = machine()
+    with tempfile.TemporaryDirectory(prefix="gdbook-bench-") as tmp:
+        c = Copy(Path(tmp))
+        cold, cold_report = c.build()
+        warm, warm_runs, warm_report = median_of(args.repeat, c.build)
+        page = c.root / PROSE_PAGE
+        counter = iter(range(10**6))
+
+        def prose():
+            page.write_text(page.read_text() + f"\nBenchmark sentence {next(counter)}.\n")
+            return c.build()
+
+        prose_s, prose_runs, prose_report = median_of(args.repeat, prose)
+        module = c.root / COMPUTE_MODULE
+
+        def compute():
+            module.write_text(module.read_text() + f"\n# benchmark edit {next(counter)}\n")
+            return c.build()
+
+        compute_s, compute_runs, compute_report = median_of(max(1, args.repeat - 1), compute)
+        out = Path(tmp) / "rendered"
+        render_s, _ = c.run("-m", "gdbook", "render", "--root", str(c.root), "--out", str(out), "--quiet")
+        bare, bare_runs, _ = median_of(args.repeat, lambda: (c.bare(out), None))
+        bare_noexec, noexec_runs, _ = median_of(args.repeat, lambda: (c.bare(out, execute_notebooks=False), None))
+        pages, shared = page_sizes(c.site)
+    notebooks = max(0.0, bare - bare_noexec)
+    rows = [
+        ("cold build (empty caches)", cold, f"{len(cold_report['recomputed'])} sections computed, {len(cold_report['redrawn'])} figures drawn"),
+        ("warm rebuild, nothing changed", warm, f"{len(warm_report['recomputed'])} recomputed, {len(warm_report['redrawn'])} redrawn"),
+        (f"rebuild after editing {PROSE_PAGE}", prose_s, f"{len(prose_report['recomputed'])} recomputed, {len(prose_report['redrawn'])} redrawn"),
+        (f"rebuild after editing {COMPUTE_MODULE}", compute_s, f"{len(compute_report['recomputed'])} recomputed, {len(compute_report['redrawn'])} redrawn"),
+        ("bare mkdocs build of the rendered pages", bare, "the floor (notebooks executed)"),
+        ("bare mkdocs build, notebooks not executed", bare_noexec, f"notebook execution ≈ {notebooks:.1f} s"),
+    ]
+    targets = {
+        "warm <= 1.2 x bare": {"value": warm / bare, "ok": warm <= 1.2 * bare},
+        "cold <= 2.5 x bare (no notebooks) + notebooks": {"value": cold / (2.5 * bare_noexec + notebooks),
+                                                            "ok": cold <= 2.5 * bare_noexec + notebooks},
+        f"no page over {PAGE_LIMIT_KB} KB": {"value": max(p["total_kb"] for p in pages),
+                                            "ok": all(p["total_kb"] <= PAGE_LIMIT_KB for p in pages)},
+    }
+    result = {"machine": info, "repeat": args.repeat,
+              "timings": [{"what": w, "seconds": round(s, 3), "detail": d} for w, s, d in rows],
+              "runs": {"warm": warm_runs, "prose": prose_runs, "compute": compute_runs, "bare": bare_runs,
+                       "bare_no_notebooks": noexec_runs},
+              "render_seconds": render_s, "targets": targets, "pages": pages, "shared_assets": shared}
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
+
+    print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}, Python {info['python']}, "
+          f"load average at start {info['load_average_at_start'][0]:.1f}")
+    print(f"\n| build | seconds | ratio to bare | what it did |\n|---|---:|---:|---|")
+    for w, s, d in rows:
+        print(f"| {w} | {s:.2f} | {s / bare:.2f}× | {d} |")
+    print("\n| target | measured | met |\n|---|---:|---|")
+    for name, t in targets.items():
+        value = f"{t['value']:.0f} KB" if "KB" in name else f"{t['value']:.2f}"
+        print(f"| {name} | {value} | {'yes' if t['ok'] else 'NO'} |")
+    print(f"\n| page | HTML (gzip) | own images (gzip) | total |\n|---|---:|---:|---:|")
+    for p in sorted(pages, key=lambda p: -p["total_kb"]):
+        print(f"| {p['page']} | {p['html_gzip_kb']:.1f} KB | {p['images']} · {p['images_gzip_kb']:.1f} KB | {p['total_kb']:.1f} KB |")
+    print("\n| shared, loaded once | files | gzip |\n|---|---:|---:|")
+    for s in shared:
+        print(f"| {s['what']} | {s['files']} | {s['gzip_kb']:.1f} KB |")
+    print(f"\nwritten to {args.json}")
+    return 0 if all(t["ok"] for t in targets.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
