@@ -56,13 +56,17 @@ def test_lr_critical_is_two_over_largest_eigenvalue_computed_independently():
 
 
 def test_lr_grid_is_log_uniform_through_the_anchor_and_spans_eta_star():
-    grid = ex.lr_grid(0.1, 0.47, 0.01, 3.0, 10, [0.1, 0.123])
-    assert 0.1 in grid and 0.123 in grid
-    assert grid[0] <= 0.01 * 0.47 * 10 ** 0.1 and grid[0] >= 0.01 * 0.47 * (1 - 1e-9)
-    assert grid[-1] >= 3.0 * 0.47 / 10 ** 0.1 and grid[-1] <= 3.0 * 0.47 * (1 + 1e-9)
-    regular = [g for g in grid if g != 0.123]
-    ratios = np.diff(np.log10(regular))
-    assert np.allclose(ratios, 0.1)
+    plain = ex.lr_grid(0.1, 0.47, 0.01, 3.0, 10, [])
+    assert 0.1 in plain
+    assert np.allclose(np.diff(np.log10(plain)), 0.1)
+    assert 0.01 * 0.47 * (1 - 1e-9) <= plain[0] <= 0.01 * 0.47 * 10 ** 0.1
+    assert 3.0 * 0.47 / 10 ** 0.1 <= plain[-1] <= 3.0 * 0.47 * (1 + 1e-9)
+    # An extra learning rate replaces its nearest grid point (never the anchor) and keeps the grid sorted.
+    grid = ex.lr_grid(0.1, 0.47, 0.01, 3.0, 10, [0.1, 0.123, 0.4])
+    assert 0.1 in grid and 0.123 in grid and 0.4 in grid and len(grid) == len(plain)
+    assert grid == sorted(grid)
+    steps = np.diff(np.log10(grid))
+    assert steps.min() > 0.05 and steps.max() < 0.15
 
 
 def test_view_indices_hold_every_count_and_stay_small():

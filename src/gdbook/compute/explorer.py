@@ -44,13 +44,22 @@ def lr_critical(x_train: np.ndarray) -> tuple[float, np.ndarray]:
 
 
 def lr_grid(anchor: float, eta_star: float, lo: float, hi: float, per_decade: int, extra: list[float]) -> list[float]:
-    """anchor·10^(k/per_decade) for every integer k with lo·η* ≤ lr ≤ hi·η*, plus ``extra`` (the methods' own η)."""
+    """anchor·10^(k/per_decade) for every integer k with lo·η* ≤ lr ≤ hi·η*, and ``extra`` (the methods' own η).
+
+    An extra learning rate takes the place of the grid point nearest to it
+    when that is less than half a step away (and not the anchor), so the
+    slider has no two positions that are almost the same.
+    """
     k_lo = math.ceil(per_decade * math.log10(lo * eta_star / anchor) - 1e-9)
     k_hi = math.floor(per_decade * math.log10(hi * eta_star / anchor) + 1e-9)
     grid = [anchor * 10.0 ** (k / per_decade) for k in range(min(k_lo, 0), max(k_hi, 0) + 1)]
     for lr in extra:
-        if all(abs(lr - g) > 1e-9 * g for g in grid):
-            grid.append(lr)
+        if any(abs(lr - g) <= 1e-9 * g for g in grid):
+            continue
+        near = min(grid, key=lambda g: abs(math.log10(lr / g)))
+        if near != anchor and abs(math.log10(lr / near)) < 0.5 / per_decade and near not in extra:
+            grid.remove(near)
+        grid.append(lr)
     return sorted(grid)
 
 
@@ -176,6 +185,8 @@ def explorer_section(s: Settings, deps: Mapping[str, Any]) -> dict:
                 first_diverged[m["key"]] = {"lr": lr, "multiple": lr / eta_star, "at": tr.diverged_at}
             if m["key"] not in first_converged and states[counts.index(default_n)]["state"] == "converged":
                 first_converged[m["key"]] = {"lr": lr, "multiple": lr / eta_star}
+    sto = methods_cfg.stochastic
+    full_at_sto = run(ds, sto.lr, sto.n_iters, n_train, s)
     for name in ("full_batch", "mini_batch", "stochastic"):
         ms = getattr(methods_cfg, name)
         tr = run(ds, ms.lr, ms.n_iters, n_train if name == "full_batch" else ms.batch_size, s)
@@ -184,6 +195,11 @@ def explorer_section(s: Settings, deps: Mapping[str, Any]) -> dict:
             "w": float(tr.w[-1]), "b": float(tr.b[-1]), "train_loss": float(tr.train_loss[-1]),
             "diverged": tr.diverged, "iterations_run": tr.iterations_run,
         }
+
+    defaults["full_batch_at_stochastic_lr"] = {
+        "lr": sto.lr, "n_iters": sto.n_iters, "w": float(full_at_sto.w[-1]), "b": float(full_at_sto.b[-1]),
+        "train_loss": float(full_at_sto.train_loss[-1]), "diverged": full_at_sto.diverged,
+    }
 
     # The loss is an exact quadratic: L(θ) = L_min + (θ − θ*)ᵀ A (θ − θ*), A = H/2.
     a_eig, a_vec = np.linalg.eigh(hessian(x) / 2.0)
@@ -237,6 +253,7 @@ def explorer_section(s: Settings, deps: Mapping[str, Any]) -> dict:
     text = f"window.{GLOBAL} = " + json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False) + ";\n"
     return {
         "lr_critical": eta_star,
+        "stochastic_lr_multiple": sto.lr / eta_star,
         "hessian_eigenvalues": [float(v) for v in eig],
         "learning_rates": lrs,
         "lr_multiples": [lr / eta_star for lr in lrs],
