@@ -126,7 +126,7 @@ def about_markdown(config: Any, files: Files) -> str:
     ]
     out = ["## How the book is built", "",
            "Generated from the book's own registry of compute sections and figures when this page was built:", "",
-           '<div class="gd-diagram" markdown>', "", "```mermaid", diagram, "```", "", "</div>", "",
+           '<div class="gd-diagram" markdown tabindex="0" role="region" aria-label="How the book is built">', "", "```mermaid", diagram, "```", "", "</div>", "",
            "## This build", "", "| what | this build |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in rows]
     out += ["", "Python packages:", "", "| package | version |", "|---|---|"]
