@@ -287,20 +287,27 @@ def test_keyboard_moves_the_controls_and_the_views_follow(built_site, results, s
     page.keyboard.press("End")
     assert view(page)["n"] == str(len(data["counts"]) - 1)
 
-    # Method: arrow keys move through the radio group; the batch size is a select.
-    page.focus("#gdx-method-full")
+    # Method: Tab reaches the checked method, arrow keys move through the group.
+    page.focus("#gdx-lr")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "gdx-method-full"
     page.keyboard.press("ArrowRight")
     mini = view(page)
     assert page.is_checked("#gdx-method-mini") and mini["run"].startswith("mini")
-    assert page.is_enabled("#gdx-bs")
-    page.focus("#gdx-bs")
+    assert page.evaluate("document.activeElement.id") == "gdx-method-mini"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "gdx-bs"
     page.keyboard.press("ArrowDown")
-    assert view(page)["run"] != mini["run"]
+    assert view(page)["run"] != mini["run"] and view(page)["run"].startswith("mini")
     page.focus("#gdx-method-mini")
     page.keyboard.press("ArrowRight")
     sgd = view(page)
-    assert page.is_checked("#gdx-method-sgd") and sgd["run"].startswith("sgd") and not page.is_enabled("#gdx-bs")
+    assert page.is_checked("#gdx-method-sgd") and sgd["run"].startswith("sgd")
     assert sgd["path"] != mini["path"]
+    # Choosing a batch size goes back to mini-batch descent.
+    page.focus("#gdx-bs")
+    page.keyboard.press("ArrowUp")
+    assert page.is_checked("#gdx-method-mini") and view(page)["run"].startswith("mini")
     assert not errors, errors
     ctx.close()
 

@@ -134,7 +134,7 @@
     });
 
     var bsBox = html("div", { "class": "gdx-control gdx-bs" }, "", controls);
-    html("label", { "for": "gdx-bs" }, "Batch size (mini-batch)", bsBox);
+    html("label", { "for": "gdx-bs" }, "Mini-batch size", bsBox);
     var bsSelect = html("select", { id: "gdx-bs" }, "", bsBox);
     D.batch_sizes.forEach(function (bs) {
       var o = html("option", { value: bs }, String(bs), bsSelect);
@@ -272,8 +272,13 @@
                            " times \u03B7*");
       nOut.textContent = D.count_text[state.n];
       nInput.setAttribute("aria-valuetext", D.count_text[state.n] + " updates");
-      bsSelect.disabled = state.method !== "mini";
       bsBox.classList.toggle("gdx-off", state.method !== "mini");
+      // Roving tab stop, as the browser does for a radio group: Tab reaches the
+      // checked method, the arrow keys move between methods.
+      Object.keys(methodInputs).forEach(function (k) {
+        methodInputs[k].checked = k === state.method;
+        methodInputs[k].tabIndex = k === state.method ? 0 : -1;
+      });
 
       var k = 0;
       while (k < run.idx.length && run.idx[k] <= n) k++;
@@ -305,7 +310,8 @@
 
     lrInput.addEventListener("input", function () { state.lr = +lrInput.value; update(); });
     nInput.addEventListener("input", function () { state.n = +nInput.value; update(); });
-    bsSelect.addEventListener("change", function () { state.bs = +bsSelect.value; update(); });
+    // Choosing a batch size chooses mini-batch descent.
+    bsSelect.addEventListener("change", function () { state.bs = +bsSelect.value; state.method = "mini"; update(); });
     Object.keys(methodInputs).forEach(function (k) {
       methodInputs[k].addEventListener("change", function () {
         if (methodInputs[k].checked) { state.method = k; update(); }
