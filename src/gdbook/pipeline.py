@@ -40,6 +40,7 @@ class Generated:
     drawn: list[str] = field(default_factory=list)  # figures redrawn (cache misses)
     sections: list[dict] = field(default_factory=list)  # {"key", "doc", "depends", "module"} of every section, in build order
     from_snapshot: bool = False  # nothing changed: everything came from one cached snapshot
+    seconds: dict[str, float] = field(default_factory=dict)  # "section KEY" / "figure NAME" → seconds, for misses
 
     def report(self) -> dict:
         """What this run did, machine-readable (``gdbook build --report``, the benchmark, the tests)."""
@@ -51,6 +52,8 @@ class Generated:
             "figures": sorted(self.figures),
             "redrawn": list(self.drawn),
             "from_snapshot": self.from_snapshot,
+            "slowest": [{"what": k, "seconds": round(v, 3)}
+                        for k, v in sorted(self.seconds.items(), key=lambda kv: -kv[1])],
             "files": sorted(self.files),
             "stages": [{"stage": st, "seconds": round(sec, 4), "detail": d} for st, sec, d in self.timings],
         }
@@ -65,7 +68,7 @@ def public_view(value: Any) -> Any:
     return value
 
 
-def compute(settings: Settings, cache: Cache) -> tuple[dict, dict[str, str], list[str]]:
+def compute(settings: Settings, cache: Cache, seconds: dict[str, float] | None = None) -> tuple[dict, dict[str, str], list[str]]:
     results: dict[str, Any] = {}
     keys: dict[str, str] = {}
     computed: list[str] = []
@@ -76,10 +79,13 @@ def compute(settings: Settings, cache: Cache) -> tuple[dict, dict[str, str], lis
                        {"settings": settings_json, "deps": {d: keys[d] for d in section.depends}})
         value = cache.get("section", section.key, key)
         if value is None:
+            t = time.perf_counter()
             try:
                 value = section.build(settings, deps)
             except BuildError as e:
                 raise BuildError(f"computing '{section.key}' ({section.build.__module__}): {e}") from e
+            if seconds is not None:
+                seconds[f"section {section.key}"] = time.perf_counter() - t
             cache.put("section", section.key, key, value)
             computed.append(section.key)
         results[section.key] = value
@@ -106,7 +112,8 @@ def svg_bytes(fig: Any) -> bytes:
     return buf.getvalue()
 
 
-def draw_figures(results: dict, keys: dict[str, str], cache: Cache, out_dir: Path) -> tuple[dict[str, FigureOut], list[str], list[str]]:
+def draw_figures(results: dict, keys: dict[str, str], cache: Cache, out_dir: Path,
+                 seconds: dict[str, float] | None = None) -> tuple[dict[str, FigureOut], list[str], list[str]]:
     out: dict[str, FigureOut] = {}
     drawn: list[str] = []
     files: list[str] = []
@@ -118,7 +125,10 @@ def draw_figures(results: dict, keys: dict[str, str], cache: Cache, out_dir: Pat
         key = make_key("figure", spec.name, spec.draw.__module__, {d: keys[d] for d in spec.depends})
         svgs = cache.get("figure", spec.name, key)
         if svgs is None:
+            t = time.perf_counter()
             svgs = _draw(spec, results)
+            if seconds is not None:
+                seconds[f"figure {spec.name}"] = time.perf_counter() - t
             cache.put("figure", spec.name, key, svgs)
             drawn.append(spec.name)
         paths = {}
@@ -215,12 +225,13 @@ def generate(settings: Settings, out_dir: Path, cache: Cache) -> Generated:
 
 def _generate(settings: Settings, out_dir: Path, cache: Cache, t0: float) -> Generated:
     timings = []
-    results, keys, computed = compute(settings, cache)
+    seconds: dict[str, float] = {}
+    results, keys, computed = compute(settings, cache, seconds)
     results["errata"] = gather_errata(results)
     results["settings"] = as_dict(settings)
     t1 = time.perf_counter()
     timings.append(("compute", t1 - t0, f"{len(keys)} sections, {len(computed)} recomputed"))
-    figures, drawn, fig_files = draw_figures(results, keys, cache, out_dir)
+    figures, drawn, fig_files = draw_figures(results, keys, cache, out_dir, seconds)
     t2 = time.perf_counter()
     timings.append(("figures", t2 - t1, f"{len(figures)} figures, {len(drawn)} redrawn"))
     public = public_view(results)
@@ -233,7 +244,9 @@ def _generate(settings: Settings, out_dir: Path, cache: Cache, t0: float) -> Gen
     _prune(out_dir, set(files))
     sections = [{"key": s.key, "doc": s.doc, "depends": list(s.depends), "module": s.build.__module__}
                 for s in registry.sections()]
-    return Generated(results, public, figures, files, timings, computed, drawn, sections)
+    gen = Generated(results, public, figures, files, timings, computed, drawn, sections)
+    gen.seconds = seconds
+    return gen
 
 
 def _prune(out_dir: Path, keep: set[str]) -> None:
