@@ -28,11 +28,12 @@
   }
 
   // KaTeX shows math as HTML hidden from screen readers and reads it out from
-  // MathML that is hidden from view. A table header holding only math then
-  // has no text that is both visible and readable (axe: empty-table-header):
-  // there, expose the visible rendering and hide the MathML copy instead.
+  // MathML that is hidden from view. A table header, a content tab's label or
+  // a link holding only math then has no text that is both visible and
+  // readable (axe: empty-table-header, label, link-name): there, expose the
+  // visible rendering and hide the MathML copy instead.
   function mathOnlyHeaders() {
-    document.querySelectorAll(".md-typeset th").forEach(function (th) {
+    document.querySelectorAll(".md-typeset th, .md-typeset label, .md-typeset a, .md-typeset summary").forEach(function (th) {
       if (!th.querySelector(".katex")) return;
       var clone = th.cloneNode(true);
       clone.querySelectorAll(".katex").forEach(function (k) { k.remove(); });
