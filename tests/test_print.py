@@ -13,7 +13,8 @@ def chapters():
         printbook.Chapter("index.html", "Home", "", '<h1 id="home">Home</h1><p><a href="part1/a.html#x">A</a></p>'),
         printbook.Chapter("part1/a.html", "A", "Part 1", (
             '<h1 id="a">A</h1><h2 id="x">X</h2><a href="#x">self</a><a href="b.html">B</a>'
-            '<img src="../img/f-light.svg#only-light"><a href="../downloads/results.json">r</a>'
+            '<img src="../img/f-light.svg#only-light"><img src="../img/f-dark.svg#only-dark">'
+            '<a href="../downloads/results.json">r</a>'
             '<details class="note"><summary>S</summary>hidden</details>'
             '<input id="__tabbed_1_1" name="__tabbed_1"><label for="__tabbed_1_1">t</label>'
             '<a href="https://example.org/">out</a>')),
@@ -31,7 +32,9 @@ def test_assemble_rewrites_ids_and_links():
     assert 'href="#part1-a--x"' in html  # same-page anchor, and the cross-page link from Home
     assert html.count('href="#part1-a--x"') == 2
     assert 'href="#part1-b"' in html  # link to a whole chapter
-    assert 'src="img/f-light.svg#only-light"' in html  # relative to print.html now
+    # relative to print.html now; paper is light, so only the light figure stays, in both schemes
+    assert 'src="img/f-light.svg" class="gd-print-figure"' in html
+    assert "f-dark.svg" not in html and "#only-" not in html
     assert 'href="downloads/results.json"' in html
     assert 'href="https://example.org/"' in html
     assert "<details open" in html

@@ -75,6 +75,11 @@ def rewrite(ch: Chapter, included: dict[str, str], here: str) -> str:
 
     out = re.sub(r'\b(href|src)="([^"]*)"', link, out)
     out = re.sub(r"<details(?![^>]*\bopen\b)", "<details open", out)
+    # Paper is light: one figure per place, the light one, on a white card
+    # (print.css) so it also reads on screen in the dark scheme.  This halves
+    # the weight of a page that carries every figure of the book.
+    out = re.sub(r'<img\b[^>]*#only-dark"[^>]*>', "", out)
+    out = re.sub(r'(<img\b[^>]*?src="[^"#]*)#only-light"', r'\1" class="gd-print-figure"', out)
     return out
 
 
