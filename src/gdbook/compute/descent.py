@@ -5,15 +5,24 @@ One loop serves all three: a *batch* of ``batch_size`` training examples
 *update*; an *epoch* is one pass over the shuffled training set.  The loss is
 recorded on the whole train and test splits after every update so that the
 three methods are compared on the same footing.
+
+:func:`descend_many` runs several learning rates (or several seeds) side by
+side, one row each, with the same arithmetic as :func:`descend`; the tests
+check both, field by field and bit for bit, against the plain one-update-at-
+a-time loop.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from gdbook.compute.model import gradient, mse
+
+CHUNK = 64  # updates between two vectorised loss evaluations
+_sum = np.add.reduce
 
 
 @dataclass(frozen=True)
@@ -51,49 +60,103 @@ def descend(
     """Run ``n_iters`` updates of w ← w − η_t·dw, b ← b − η_t·db, η_t = lr/(1 + decay·t).
 
     ``batch_size=None`` (or n) is full batch.  The run stops early, marked
-    diverged, as soon as the training loss is above ``bound``; checking before
-    the numbers can overflow keeps NaN and inf out of every result.
+    diverged, at the first update after which the training loss is above
+    ``bound`` (that update is kept) or is not a finite number (that update is
+    dropped): NaN and inf never reach a result.
+    """
+    return descend_many(x, y, x_test, y_test, w0, b0, [lr], n_iters, batch_size,
+                        None if rng is None else [rng], decay, bound)[0]
+
+
+def descend_many(
+    x: np.ndarray,
+    y: np.ndarray,
+    x_test: np.ndarray,
+    y_test: np.ndarray,
+    w0: float,
+    b0: float,
+    lrs: Sequence[float],
+    n_iters: int,
+    batch_size: int | None = None,
+    rngs: Sequence[np.random.Generator] | None = None,
+    decay: float = 0.0,
+    bound: float = 1e6,
+) -> list[Trace]:
+    """One :func:`descend` run per learning rate in ``lrs``, computed side by side.
+
+    ``rngs`` holds one generator, whose batches every run shares, or one per
+    run.  Each trace is exactly what ``descend`` gives for its learning rate
+    and generator.
     """
     n = len(x)
+    k = len(lrs)
     bs = n if batch_size is None else int(batch_size)
     if not 1 <= bs <= n:
         raise ValueError(f"batch_size must be between 1 and {n}, got {bs}")
-    if bs < n and rng is None:
+    if bs < n and not rngs:
         raise ValueError("mini-batch and stochastic descent need a seeded rng")
-    w, b = float(w0), float(b0)
-    ws, bs_, dws, dbs, lrs, epochs = [w], [b], [], [], [], []
-    train, test = [mse(w, b, x, y)], [mse(w, b, x_test, y_test)]
-    order = np.arange(n)
-    pos, epoch = n, -1  # forces a shuffle before the first batch
-    diverged_at = None
-    # Overflow and NaN are divergence; underflow (a tiny value rounding to 0) is not.
-    with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
-        for t in range(n_iters):
-            if pos >= n:
-                epoch += 1
-                pos = 0
-                if bs < n:
-                    order = rng.permutation(n)
-            idx = order[pos : pos + bs]
-            pos += bs
-            eta = lr / (1.0 + decay * t)
-            try:
-                dw, db = gradient(w, b, x[idx], y[idx])
-                w_new, b_new = w - eta * dw, b - eta * db
-                loss_train, loss_test = mse(w_new, b_new, x, y), mse(w_new, b_new, x_test, y_test)
-            except FloatingPointError:
-                # Only reachable with a huge bound: overflow is divergence too.
-                diverged_at = t + 1
-                break
-            w, b = w_new, b_new
-            ws.append(w), bs_.append(b), dws.append(dw), dbs.append(db), lrs.append(eta), epochs.append(epoch)
-            train.append(loss_train)
-            test.append(loss_test)
-            if not loss_train <= bound:
-                diverged_at = t + 1
-                break
-    return Trace(
-        w=np.array(ws), b=np.array(bs_), dw=np.array(dws), db=np.array(dbs), lr=np.array(lrs),
-        train_loss=np.array(train), test_loss=np.array(test), epoch=np.array(epochs, dtype=int),
-        diverged=diverged_at is not None, diverged_at=diverged_at,
-    )
+    if rngs is not None and len(rngs) not in (1, k):
+        raise ValueError(f"give one generator or one per run ({k}), not {len(rngs)}")
+    lr = np.array(lrs, dtype=float)
+    w, b = np.full(k, float(w0)), np.full(k, float(b0))
+    steps: list[tuple] = []  # (w, b, dw, db, eta) after each update, each of shape (k,)
+    epochs: list[int] = []
+    train, test = [], []  # per chunk: (m, k) losses
+    kept = np.full(k, -1)  # updates kept by each run once it has stopped; -1 while it runs
+    diverged_at = np.zeros(k, dtype=int)
+    pos, epoch, t = n, -1, 0  # pos = n forces a shuffle before the first batch
+    # Only the gradient steps are sequential.  The losses of a chunk of updates
+    # are computed together afterwards (the same arithmetic, row by row, as one
+    # mse() call per update) and each run is cut at its first update that
+    # passed the bound.  The rows of a (k, ·) array reduce exactly like k
+    # separate 1-d arrays, so a run's numbers do not depend on its neighbours.
+    with np.errstate(all="ignore"):
+        while t < n_iters and np.any(kept < 0):
+            first = len(steps)
+            for t in range(t, min(t + CHUNK, n_iters)):
+                if pos >= n:
+                    epoch += 1
+                    pos = 0
+                    if bs < n:
+                        order = np.array([g.permutation(n) for g in rngs])  # (1 or k, n)
+                        x_epoch, y_epoch = x[order], y[order]
+                    else:
+                        x_epoch, y_epoch = x[None, :], y[None, :]  # full batch: every example, in order
+                xb, yb = x_epoch[:, pos : pos + bs], y_epoch[:, pos : pos + bs]
+                pos += bs
+                eta = lr / (1.0 + decay * t)
+                r = (w[:, None] * xb + b[:, None]) - yb
+                # np.mean(a, axis=1) is exactly add.reduce(a, axis=1) / m, without mean's Python overhead
+                m = xb.shape[1]  # bs, or fewer for the last batch of an epoch
+                dw, db = 2.0 * (_sum(r * xb, axis=1) / m), 2.0 * (_sum(r, axis=1) / m)
+                w, b = w - eta * dw, b - eta * db
+                steps.append((w, b, dw, db, eta))
+                epochs.append(epoch)
+            t += 1
+            chunk = np.array(steps[first:])  # (m, 5, k)
+            W, B = chunk[:, 0, :, None], chunk[:, 1, :, None]
+            r_train, r_test = W * x + B - y, W * x_test + B - y_test
+            l_train, l_test = np.mean(r_train * r_train, axis=2), np.mean(r_test * r_test, axis=2)
+            train.append(l_train), test.append(l_test)
+            finite = np.isfinite(chunk).all(axis=1) & np.isfinite(l_train) & np.isfinite(l_test)
+            bad = ~finite | (l_train > bound)  # (m, k)
+            for j in np.flatnonzero((kept < 0) & bad.any(axis=0)):
+                i = int(np.argmax(bad[:, j]))
+                diverged_at[j] = first + i + 1
+                kept[j] = first + i + (1 if finite[i, j] else 0)
+    all_steps = np.array(steps).reshape(len(steps), 5, k)
+    l_train0 = [mse(float(w0), float(b0), x, y)]
+    l_test0 = [mse(float(w0), float(b0), x_test, y_test)]
+    l_train, l_test = np.concatenate(train or [np.zeros((0, k))]), np.concatenate(test or [np.zeros((0, k))])
+    traces = []
+    for j in range(k):
+        m = len(steps) if kept[j] < 0 else int(kept[j])
+        s = all_steps[:m, :, j]
+        traces.append(Trace(
+            w=np.concatenate([[float(w0)], s[:, 0]]), b=np.concatenate([[float(b0)], s[:, 1]]),
+            dw=s[:, 2].copy(), db=s[:, 3].copy(), lr=s[:, 4].copy(),
+            train_loss=np.concatenate([l_train0, l_train[:m, j]]), test_loss=np.concatenate([l_test0, l_test[:m, j]]),
+            epoch=np.array(epochs[:m], dtype=int),
+            diverged=bool(kept[j] >= 0), diverged_at=int(diverged_at[j]) if kept[j] >= 0 else None,
+        ))
+    return traces

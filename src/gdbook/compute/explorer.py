@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from gdbook.compute.dataset import make_dataset
-from gdbook.compute.descent import Trace, descend
+from gdbook.compute.descent import Trace, descend, descend_many
 from gdbook.compute.model import closed_form, hessian, mse
 from gdbook.fmt import integer, num
 from gdbook.registry import BuildError, Section
@@ -122,11 +122,16 @@ def run_methods(s: Settings, batch_sizes: list[int], n_train: int) -> list[dict]
 
 def run(ds: Any, lr: float, n_iters: int, batch_size: int, s: Settings) -> Trace:
     """One run, exactly as the regression chapters call ``descend`` (fresh generator seeded with the book's seed)."""
+    return run_many(ds, [lr], n_iters, batch_size, s)[0]
+
+
+def run_many(ds: Any, lrs: list[float], n_iters: int, batch_size: int, s: Settings) -> list[Trace]:
+    """:func:`run` for every learning rate in ``lrs``, side by side (they draw the same batches)."""
     n_train = int(np.sum(~ds.is_test))
-    return descend(
-        ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, lr, n_iters,
+    return descend_many(
+        ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, lrs, n_iters,
         batch_size=None if batch_size >= n_train else batch_size,
-        rng=np.random.default_rng(s.seed), bound=s.descent.divergence_bound,
+        rngs=[np.random.default_rng(s.seed)], bound=s.descent.divergence_bound,
     )
 
 
@@ -158,8 +163,7 @@ def explorer_section(s: Settings, deps: Mapping[str, Any]) -> dict:
     first_converged: dict[str, dict] = {}  # the smallest that converges in the default number of updates
     for m in methods:
         runs[m["key"]] = []
-        for lr in lrs:
-            tr = run(ds, lr, n_max, m["batch_size"], s)
+        for lr, tr in zip(lrs, run_many(ds, lrs, n_max, m["batch_size"], s)):
             last = tr.iterations_run
             idx = keep[keep <= last]
             if idx[-1] != last:

@@ -19,6 +19,7 @@ import numpy as np
 
 from gdbook import fmt
 from gdbook.compute.dataset import make_dataset
+from gdbook.compute.descent import descend_many
 from gdbook.compute.full_batch import describe_run, run
 from gdbook.compute.model import hessian
 from gdbook.registry import Section
@@ -60,8 +61,10 @@ def threshold(x: np.ndarray, y: np.ndarray, theta: np.ndarray, hi: float) -> flo
 
 def repeat_stats(ds, m, seeds, bound, lr, decay) -> dict:
     finals, diverged = [], 0
-    for seed in seeds:
-        t = run(ds, m, False, seed, bound, lr=lr, decay=decay)
+    # One run per seed, side by side: each is exactly run(ds, m, False, seed, ...).
+    runs = descend_many(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, [lr] * len(seeds), m.n_iters,
+                        m.batch_size, [np.random.default_rng(seed) for seed in seeds], decay, bound)
+    for t in runs:
         if t.diverged:
             diverged += 1
         else:
