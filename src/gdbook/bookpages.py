@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from gdbook import notebooks, printbook
+from gdbook import mkdocs_events, notebooks, printbook
 from gdbook.compute import about
 
 ABOUT_PAGE = "reference/about.md"
@@ -43,18 +43,24 @@ def on_files(files: Files, config: Any) -> Files:
 
 
 def on_pre_page(page: Any, config: Any, files: Files) -> Any:
-    """A notebook whose cell raises stops the build with the notebook, the cell and the error."""
+    """A notebook page is rendered from the notebook gdbook executed, not from its unexecuted source."""
     if notebooks.is_notebook(page.file.src_uri):
-        render = page.render  # mkdocs-jupyter's, which executes the notebook
+        executed = mkdocs_events.generated().notebooks.get(page.file.src_uri)
+        if executed is None:
+            raise PluginError(f"gdbook: docs/{page.file.src_uri} was not executed by the pipeline")
+        render = page.render  # mkdocs-jupyter's: converts the file at page.file.abs_src_path
 
-        def guarded(config: Any, files: Files) -> None:
+        def from_executed(config: Any, files: Files) -> None:
+            source = page.file.abs_src_path
+            page.file.abs_src_path = executed  # read while it renders; the .py stays the page's source
             try:
                 render(config, files)
             except Exception as e:
-                raise PluginError(f"gdbook: notebook docs/{page.file.src_uri} failed at build: "
-                                  f"{notebooks.describe_error(e)}") from None
+                raise PluginError(f"gdbook: notebook docs/{page.file.src_uri} could not be rendered: {e}") from None
+            finally:
+                page.file.abs_src_path = source
 
-        page.render = guarded
+        page.render = from_executed
     return page
 
 

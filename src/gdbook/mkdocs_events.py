@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from gdbook import pipeline, render, vendor
+from gdbook import notebooks, pipeline, render, vendor
 from gdbook.cache import Cache, default_dir
 from gdbook.registry import BuildError
 from gdbook.settings import SettingsError, describe, load
@@ -52,7 +52,7 @@ def on_pre_build(config: Any) -> None:
         with warnings.catch_warnings():
             # A numpy or matplotlib warning is a bug in the book: fail loudly.
             warnings.simplefilter("error")
-            gen = pipeline.generate(_state["settings"], generated_dir(root), cache)
+            gen = pipeline.generate(_state["settings"], generated_dir(root), cache, notebooks.sources(root))
         _state["assets"] = vendor.assets(root)
     except (BuildError, Warning) as e:
         raise PluginError(f"gdbook: {e}") from None

@@ -1,10 +1,16 @@
-"""The book's notebooks: downloadable .ipynb files and light notebook pages.
+"""The book's notebooks: executed (and cached) by gdbook, light pages, downloadable .ipynb files.
 
 The notebooks are kept as jupytext percent-format sources,
-``docs/notebooks/*.py``.  mkdocs-jupyter executes each one at build time and
-renders it as a page (a cell error fails the build: ``allow_errors: false``).
-This module does the two things around that:
+``docs/notebooks/*.py``.  This module does everything around them:
 
+* :class:`Runner` executes them at build time, in a child process that runs
+  while the pipeline computes (``python -m gdbook.notebooks``), and caches
+  each executed notebook under a key covering its source, every gdbook
+  source and the versions of the libraries involved; a cell that raises
+  fails the build, naming the notebook, the cell and the error.  MkDocs
+  (mkdocs-jupyter, ``execute: false``) then only turns the executed notebook
+  into HTML, so a rebuild in which no notebook and no gdbook code changed
+  runs no kernel at all.
 * :func:`to_ipynb` turns a source into the ``.ipynb`` a reader downloads:
   unexecuted, with cell ids ``cell-1``, ``cell-2``, ... instead of nbformat's
   random ones (builds are byte-identical), validated by nbformat.
@@ -17,11 +23,21 @@ This module does the two things around that:
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 FOLDER = "notebooks"  # under docs/
+EXECUTED = "_executed"  # under the generated folder: read by the hook, never published
+TIMEOUT = 600  # seconds a cell may run
+LIBRARIES = ("nbclient", "nbformat", "ipykernel", "jupytext", "jupyter_client")
 
 
 def is_notebook(src_uri: str) -> bool:
@@ -90,3 +106,108 @@ def slim_page(body: str, src_uri: str) -> str:
     at = m.end() if m else 0
     body = body[:at] + "\n" + links + body[at:]
     return body
+
+
+def sources(root: Path) -> list[Path]:
+    return sorted((root / "docs" / FOLDER).glob("*.py"))
+
+
+def execute(source: str, cwd: Path) -> str:
+    """The .ipynb of a source with every cell run in a fresh kernel (raises on the first cell error)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.reads(to_ipynb(source), as_version=4)
+    # No timings in the outputs: the same source gives the same bytes.
+    NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3", allow_errors=False, record_timing=False,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+    return nbformat.writes(nb) + "\n"
+
+
+def key_of(source: str) -> str:
+    from gdbook.cache import package_key, versions_of
+
+    return package_key({"notebook": hashlib.sha256(source.encode()).hexdigest(),
+                        "jupyter": versions_of(set(LIBRARIES))})
+
+
+class Runner:
+    """Executes the notebooks whose cached run is missing, in a child process, while the caller works.
+
+    ``finish()`` waits for it, caches what it ran (unless a gdbook source
+    changed meanwhile: then the outputs may come from either version), writes
+    every executed notebook under ``out_dir/_executed`` and returns
+    ``{src_uri: path}``.
+    """
+
+    def __init__(self, paths: list[Path], cache: Any, out_dir: Path):
+        self.t0 = time.perf_counter()
+        self.cache, self.dir = cache, out_dir / EXECUTED
+        self.items = []  # (src_uri, path, source, key, cached text or None)
+        for path in paths:
+            source = path.read_text(encoding="utf-8")
+            key = key_of(source)
+            self.items.append((f"{FOLDER}/{path.name}", path, source, key, cache.get("notebook", path.stem, key)))
+        self.todo = [it for it in self.items if it[4] is None]
+        self.proc = None
+        if self.todo:
+            self.tmp = tempfile.TemporaryDirectory(prefix="gdbook-notebooks-")
+            jobs = Path(self.tmp.name) / "jobs.json"
+            jobs.write_text(json.dumps([{"name": p.stem, "source": src, "cwd": str(p.parent)}
+                                        for _, p, src, _, _ in self.todo]), encoding="utf-8")
+            self.proc = subprocess.Popen([sys.executable, "-m", "gdbook.notebooks", str(jobs), self.tmp.name],
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+    def finish(self) -> tuple[dict[str, str], float, str]:
+        """(src_uri → executed .ipynb path, seconds spent waiting, what was done)."""
+        from gdbook.outputs import write_atomic
+        from gdbook.registry import BuildError
+
+        t_wait = time.perf_counter()
+        texts = {it[0]: it[4] for it in self.items}
+        if self.proc is not None:
+            _, err = self.proc.communicate()
+            if self.proc.returncode != 0:
+                # The child's own line names the notebook and the cell; anything else it printed
+                # (a kernel that would not start...) is shown whole.
+                mine = [line for line in err.splitlines() if line.startswith(f"notebook docs/{FOLDER}/")]
+                self.tmp.cleanup()
+                raise BuildError(mine[-1].replace(" | ", "\n") if mine else f"notebook execution failed:\n{err.strip()}")
+            unchanged = all(key_of(src) == key for _, _, src, key, _ in self.todo)
+            for uri, path, _, key, _ in self.todo:
+                texts[uri] = (Path(self.tmp.name) / f"{path.stem}.ipynb").read_text(encoding="utf-8")
+                if unchanged:
+                    self.cache.put("notebook", path.stem, key, texts[uri])
+            self.tmp.cleanup()
+        out = {}
+        for uri, path, *_ in self.items:
+            dest = self.dir / f"{path.stem}.ipynb"
+            write_atomic(dest, texts[uri])
+            out[uri] = str(dest)
+        waited = time.perf_counter() - t_wait
+        ran = f"{len(self.todo)} executed in {time.perf_counter() - self.t0:.1f} s, beside the pipeline" if self.todo \
+            else "none executed"
+        return out, waited, f"{len(self.items)} notebooks, {ran}"
+
+
+def main(argv: list[str]) -> int:
+    """``python -m gdbook.notebooks JOBS OUT``: run each job's notebook, write OUT/<name>.ipynb."""
+    jobs, out = json.loads(Path(argv[0]).read_text(encoding="utf-8")), Path(argv[1])
+    for job in jobs:
+        try:
+            text = execute(job["source"], Path(job["cwd"]))
+        except Exception as e:  # noqa: BLE001 - any failure of a notebook fails the build, with its cell
+            one_line = describe_error(e).replace("\n", " | ")
+            print(f"notebook docs/{FOLDER}/{job['name']}.py failed at build: {one_line}", file=sys.stderr)
+            return 1
+        (out / f"{job['name']}.ipynb").write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -101,6 +101,9 @@ def render_to(root: Path, out: Path) -> dict:
             text = mkdocs_events.on_page_markdown(Path(f.abs_src_path).read_text(encoding="utf-8"), page, config, files)
             dest.write_text(text, encoding="utf-8")
             pages += 1
+        elif f.src_uri in gen.notebooks:
+            # The notebook as the hook hands it to mkdocs-jupyter: executed (see bare_config).
+            shutil.copyfile(gen.notebooks[f.src_uri], dest.with_suffix(".ipynb"))
         else:
             shutil.copyfile(f.abs_src_path, dest)
     gen_dir = mkdocs_events.generated_dir(root)
@@ -115,7 +118,8 @@ def render_to(root: Path, out: Path) -> dict:
 
 
 def bare_config(root: Path, docs: Path) -> str:
-    """The project's mkdocs.yml, text-edited (it holds python tags): no hook, no watch, absolute folders."""
+    """The project's mkdocs.yml, text-edited (it holds python tags): no hook, no watch, absolute folders,
+    and the notebooks as the executed .ipynb files :func:`render_to` writes."""
     lines = (root / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
     out: list[str] = []
     skipping = False
@@ -128,6 +132,8 @@ def bare_config(root: Path, docs: Path) -> str:
                 line = f"docs_dir: {docs}"
         if skipping:
             continue
+        if "notebooks/" in line and ".py" in line:  # the nav and mkdocs-jupyter's pattern: executed .ipynb
+            line = line.replace(".py", ".ipynb")
         if line.strip().startswith("custom_dir:"):
             indent = line[: len(line) - len(line.lstrip())]
             line = f"{indent}custom_dir: {(root / line.split(':', 1)[1].strip()).resolve()}"
