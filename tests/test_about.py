@@ -53,3 +53,19 @@ def test_about_page(built_site, root, results):
     assert importlib.metadata.version("numpy") in html
     assert f"<td>{results['settings']['seed']}</td>" in html
     assert "gdbook.compute.ethics" in html and "gdbook.compute.program" in html
+
+
+def test_modified_files_are_named_in_full(tmp_path):
+    """A file changed since the commit is named as git names it (the first letter once went missing)."""
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "mkdocs.yml").write_text("a\n")
+    (tmp_path / "b.txt").write_text("b\n")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c")
+    (tmp_path / "mkdocs.yml").write_text("changed\n")
+    (tmp_path / "b.txt").write_text("staged\n")
+    git("add", "b.txt")
+    assert about.git_state(tmp_path)["modified"] == ["b.txt", "mkdocs.yml"]

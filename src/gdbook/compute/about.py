@@ -37,8 +37,9 @@ def git_state(root: Path) -> dict:
     commit = _git(root, "rev-parse", "HEAD")
     if not commit:
         return {"available": False, "commit": "", "short": "", "date": "", "modified": []}
-    status = _git(root, "status", "--porcelain", "--untracked-files=no") or ""
-    modified = sorted(line[3:] for line in status.splitlines() if line.strip())
+    # Tracked files that differ from HEAD, staged or not (names only: no parsing of status columns).
+    changed = _git(root, "diff", "--name-only", "HEAD") or ""
+    modified = sorted(line for line in changed.splitlines() if line)
     return {"available": True, "commit": commit, "short": commit[:12],
             "date": _git(root, "log", "-1", "--format=%cI") or "", "modified": modified}
 
