@@ -53,7 +53,9 @@ def open_pages(browser_site, site: Path, viewport: dict, scheme: str = "light", 
     page = ctx.new_page()
     try:
         for path in pages(site):
-            page.goto(f"{base}/{path}", wait_until="networkidle")
+            # "load" (every image and script in) and then READY (KaTeX and mermaid drawn); no
+            # network-idle wait: test_browser.py already watches every page's requests.
+            page.goto(f"{base}/{path}", wait_until="load")
             page.wait_for_function(READY, timeout=20000)
             yield path, page
     finally:
