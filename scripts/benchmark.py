@@ -128,28 +128,39 @@ def gz(data: bytes) -> int:
 
 
 def page_sizes(site: Path) -> tuple[list[dict], list[dict]]:
-    pages, own = [], set()
+    """Per page: gzip of its HTML plus its own files, i.e. its images and any script or stylesheet
+    that no other page loads (the explorer's data and code); what every page shares is listed apart."""
+    root = site.resolve()
+    refs: dict[Path, tuple[set, set]] = {}
+    used_by: dict[Path, int] = {}
     for html in sorted(site.rglob("*.html")):
-        rel = html.relative_to(site).as_posix()
         text = html.read_text(encoding="utf-8")
-        images = set()
-        for src in re.findall(r'<img\b[^>]*\bsrc="([^"#?]+)', text):
+        images, other = set(), set()
+        for kind, src in re.findall(r'<(img|script|link)\b[^>]*?\b(?:src|href)="([^"#?]+)', text):
             if ":" in src:  # data: URIs are inside the HTML already; other hosts are not ours
                 continue
+            if kind == "link" and not src.endswith(".css"):
+                continue
             target = (html.parent / src).resolve()
-            if target.is_file() and site.resolve() in target.parents and "assets" not in target.relative_to(site.resolve()).parts:
-                images.add(target)
-        own |= images
+            if target.is_file() and root in target.parents:
+                (images if kind == "img" and "assets" not in target.relative_to(root).parts else other).add(target)
+        for t in other:
+            used_by[t] = used_by.get(t, 0) + 1
+        refs[html] = (images, other)
+    pages, own = [], set()
+    for html, (images, other) in refs.items():
+        mine = images | {t for t in other if used_by[t] == 1}
+        own |= mine
         html_gz = gz(html.read_bytes())
-        img_gz = sum(gz(p.read_bytes()) for p in images)
-        pages.append({"page": rel, "html_gzip_kb": html_gz / 1024, "images": len(images),
-                      "images_gzip_kb": img_gz / 1024, "total_kb": (html_gz + img_gz) / 1024})
+        own_gz = sum(gz(p.read_bytes()) for p in mine)
+        pages.append({"page": html.relative_to(site).as_posix(), "html_gzip_kb": html_gz / 1024,
+                      "images": len(mine), "images_gzip_kb": own_gz / 1024, "total_kb": (html_gz + own_gz) / 1024})
     shared = []
-    groups = {"theme (Material CSS, JS)": "assets/stylesheets|assets/javascripts|assets/images",
+    groups = {"theme (Material CSS, JS) and the book's own CSS, JS": "assets/stylesheets|assets/javascripts|assets/images",
               "KaTeX (JS, CSS, fonts)": "assets/vendor/katex", "mermaid": "assets/vendor/mermaid",
               "search index": "search"}
     for label, prefixes in groups.items():
-        files = [p for p in site.rglob("*") if p.is_file() and
+        files = [p for p in site.rglob("*") if p.is_file() and p.resolve() not in own and
                  any(p.relative_to(site).as_posix().startswith(x + "/") for x in prefixes.split("|"))]
         shared.append({"what": label, "files": len(files), "gzip_kb": sum(gz(p.read_bytes()) for p in files) / 1024})
     return pages, shared
@@ -217,7 +228,7 @@ def main() -> int:
     for name, t in targets.items():
         value = f"{t['value']:.0f} KB" if "KB" in name else f"{t['value']:.2f}"
         print(f"| {name} | {value} | {'yes' if t['ok'] else 'NO'} |")
-    print(f"\n| page | HTML (gzip) | own images (gzip) | total |\n|---|---:|---:|---:|")
+    print(f"\n| page | HTML (gzip) | own files: images, scripts no other page loads (gzip) | total |\n|---|---:|---:|---:|")
     for p in sorted(pages, key=lambda p: -p["total_kb"]):
         print(f"| {p['page']} | {p['html_gzip_kb']:.1f} KB | {p['images']} · {p['images_gzip_kb']:.1f} KB | {p['total_kb']:.1f} KB |")
     print("\n| shared, loaded once | files | gzip |\n|---|---:|---:|")

@@ -194,3 +194,14 @@ def test_damaged_entry_is_a_miss(tmp_path):
     c.put("section", "x", "k2", {"a": 2})  # a new key replaces the old entry
     assert [p.name for p in (tmp_path / "section").iterdir()] == ["x-k2.pkl"]
     assert Cache(tmp_path, enabled=False).get("section", "x", "k2") is None
+
+
+def test_the_quick_import_scan_agrees_with_the_parser():
+    """package_key scans lines for imports; on every gdbook source it must find what ast finds."""
+    for path in sorted(cache_mod.PACKAGE_DIR.rglob("*.py")):
+        rel = path.relative_to(cache_mod.PACKAGE_DIR)
+        name = ".".join(("gdbook", *rel.with_suffix("").parts)).removesuffix(".__init__")
+        source = path.read_bytes()
+        assert cache_mod.libraries_imported(source) == cache_mod._imports(path, name, source)[1], rel
+    tricky = b"import numpy as np, scipy.linalg\nfrom matplotlib import (\n    pyplot,\n)\n    import yaml  # inside a function\nfrom . import x\nimport os\n"
+    assert cache_mod.libraries_imported(tricky) == {"numpy", "scipy", "matplotlib", "yaml"}

