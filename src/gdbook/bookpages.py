@@ -142,6 +142,6 @@ def about_markdown(config: Any, files: Files) -> str:
     out += [f"| {k} | {v} |" for k, v in ver["front_end"].items()]
     out += ["", "Compute sections, in the order they run (each is one top-level key of `results.json`):", "",
             "| key | module | depends on |", "|---|---|---|"]
-    for s in registry.sections():
-        out.append(f"| `{s.key}` | `{s.build.__module__}` | {', '.join(f'`{d}`' for d in s.depends) or '·'} |")
+    for s in gen.sections:
+        out.append(f"| `{s['key']}` | `{s['module']}` | {', '.join(f'`{d}`' for d in s['depends']) or '·'} |")
     return "\n".join(out) + "\n"
