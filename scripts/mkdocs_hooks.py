@@ -21,3 +21,11 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     return live.call("on_page_markdown", markdown, page, config, files)
+
+
+def on_post_build(config):
+    live.call("on_post_build", config)
+
+
+def on_build_error(error):
+    live.call("on_build_error", error)

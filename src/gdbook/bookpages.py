@@ -24,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 
 from gdbook import mkdocs_events, notebooks, printbook
 from gdbook.compute import about
+from gdbook.registry import BuildError
 
 ABOUT_PAGE = "reference/about.md"
 ABOUT_MARKER = "<!-- gd:about -->"
@@ -39,18 +40,25 @@ def on_files(files: Files, config: Any) -> Files:
                 raise PluginError(f"gdbook: {f.src_uri} does not make a valid notebook: {e}") from None
             dest = f"{notebooks.FOLDER}/{notebooks.ipynb_name(f.src_uri)}"
             files.append(File.generated(config, dest, content=text))
+            # Last in line: MkDocs renders pages in this order, so every other page is
+            # rendered while the notebooks still run (see Generated.executed_notebooks).
+            files.remove(f)
+            files.append(f)
     return files
 
 
 def on_pre_page(page: Any, config: Any, files: Files) -> Any:
     """A notebook page is rendered from the notebook gdbook executed, not from its unexecuted source."""
     if notebooks.is_notebook(page.file.src_uri):
-        executed = mkdocs_events.generated().notebooks.get(page.file.src_uri)
-        if executed is None:
-            raise PluginError(f"gdbook: docs/{page.file.src_uri} was not executed by the pipeline")
         render = page.render  # mkdocs-jupyter's: converts the file at page.file.abs_src_path
 
         def from_executed(config: Any, files: Files) -> None:
+            try:
+                executed = mkdocs_events.generated().executed_notebooks().get(page.file.src_uri)
+            except BuildError as e:
+                raise PluginError(f"gdbook: {e}") from None
+            if executed is None:
+                raise PluginError(f"gdbook: docs/{page.file.src_uri} was not executed by the pipeline")
             source = page.file.abs_src_path
             page.file.abs_src_path = executed  # read while it renders; the .py stays the page's source
             try:

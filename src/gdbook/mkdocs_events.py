@@ -102,3 +102,17 @@ def _lookup(tree: dict, dotted: str) -> Any:
     for part in dotted.split("."):
         tree = tree[part]
     return tree
+
+
+def on_post_build(config: Any) -> None:
+    # A book whose nav shows no notebook still runs them: a failing one fails the build.
+    try:
+        _state["generated"].executed_notebooks()
+    except BuildError as e:
+        raise PluginError(f"gdbook: {e}") from None
+
+
+def on_build_error(error: Exception) -> None:
+    gen = _state.get("generated")
+    if gen is not None:
+        gen.cancel_notebooks()  # nothing will read them

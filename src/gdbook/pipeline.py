@@ -42,6 +42,20 @@ class Generated:
     sections: list[dict] = field(default_factory=list)  # {"key", "doc", "depends", "module"} of every section, in build order
     from_snapshot: bool = False  # nothing changed: everything came from one cached snapshot
     notebooks: dict[str, str] = field(default_factory=dict)  # "notebooks/x.py" → its executed .ipynb
+    runner: Any = None  # the notebooks still running, until executed_notebooks() is first asked
+
+    def executed_notebooks(self) -> dict[str, str]:
+        """Wait for the notebooks (once): MkDocs asks when it reaches their pages, the last ones it renders."""
+        if self.runner is not None:
+            runner, self.runner = self.runner, None
+            self.notebooks, waited, detail = runner.finish()
+            self.timings.append(("notebooks", waited, detail))
+        return self.notebooks
+
+    def cancel_notebooks(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+            self.runner = None
     seconds: dict[str, float] = field(default_factory=dict)  # "section KEY" / "figure NAME" → seconds, for misses
 
     def report(self) -> dict:
@@ -210,7 +224,8 @@ def write_section_files(results: dict, out_dir: Path) -> list[str]:
 
 
 def generate(settings: Settings, out_dir: Path, cache: Cache, notebook_sources: list[Path] = ()) -> Generated:
-    """Everything the pages need; the notebooks run in a child process meanwhile."""
+    """Everything the pages need.  The notebooks run in a child process meanwhile, and go on running
+    after this returns: :meth:`Generated.executed_notebooks` waits for them."""
     from gdbook.notebooks import Runner
 
     runner = Runner(list(notebook_sources), cache, out_dir)
@@ -219,8 +234,7 @@ def generate(settings: Settings, out_dir: Path, cache: Cache, notebook_sources: 
     except BaseException:
         runner.cancel()
         raise
-    gen.notebooks, waited, detail = runner.finish()
-    gen.timings.append(("notebooks", waited, detail))
+    gen.runner = runner
     return gen
 
 

@@ -91,6 +91,7 @@ def render_to(root: Path, out: Path) -> dict:
     mkdocs_events.on_config(config)
     mkdocs_events.on_pre_build(config)
     gen = mkdocs_events.generated()
+    gen.executed_notebooks()
     files = get_files(config)
     pages = 0
     for f in files:
