@@ -12,6 +12,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# Under pytest-xdist each worker builds in a generated folder of its own (the
+# cache is shared: its entries are written atomically and keyed by content).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.setdefault("GDBOOK_GENERATED_DIR", str(ROOT / "build" / f"generated-{os.environ['PYTEST_XDIST_WORKER']}"))
+
 
 def run_gdbook(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run the real command line, as an author or CI would."""
@@ -39,3 +44,12 @@ def results(built_site) -> dict:
     import json
 
     return json.loads((built_site / "downloads" / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist's ``loadgroup``: a file's tests stay on one worker (its module fixtures are
+    built once), unless a test names a group of its own (the slowest browser scans)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -94,7 +94,8 @@ def axe_passes(path: str, scheme: str) -> list[tuple[dict, dict]]:
     return passes
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+# Each scheme's scan is the longest test of the suite: one worker each.
+@pytest.mark.parametrize("scheme", [pytest.param(s, marks=pytest.mark.xdist_group(f"axe-{s}")) for s in ("light", "dark")])
 def test_axe_finds_no_violation(built_site, browser_site, scheme):
     found = []
     count = 0
