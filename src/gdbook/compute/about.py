@@ -19,7 +19,7 @@ from pathlib import Path
 
 PYTHON_PACKAGES = (
     "numpy", "sympy", "matplotlib", "jinja2", "mkdocs", "mkdocs-material", "pymdown-extensions",
-    "mkdocs-jupyter", "jupytext", "nbformat", "nbconvert", "ipykernel",
+    "mkdocs-jupyter", "jupytext", "nbformat", "nbclient", "nbconvert", "ipykernel",
 )
 FRONT_END_PACKAGES = ("katex", "mermaid")
 
@@ -73,9 +73,9 @@ def build_diagram(n_settings: int, sections: list[str], n_figures: int, n_pages:
         f'    settings[/"Settings<br><code>[tool.gdbook]</code> in pyproject.toml<br>{n_settings} values, checked"/]',
         f'    compute["compute: <code>gdbook.compute</code><br>{len(sections)} sections, pure NumPy and SymPy<br><i>{shown}</i>"]',
         '    results[("results.json<br>every number of the book")]',
-        f'    figures["figures: <code>gdbook.figures</code><br>{n_figures} figures × light and dark SVG"]',
+        f'    figures["figures: <code>gdbook.figures</code><br>{n_figures} figures, drawn light,<br>recoloured dark (SVG)"]',
         f'    render["render: Jinja page templates<br>{n_pages} pages, every value by placeholder"]',
-        f'    notebooks["notebooks: {n_notebooks} jupytext sources,<br>executed by mkdocs-jupyter"]',
+        f'    notebooks["notebooks: {n_notebooks} jupytext sources,<br>executed by gdbook (cached),<br>shown by mkdocs-jupyter"]',
         '    vendor["KaTeX and mermaid<br>from node_modules, pinned"]',
         '    mkdocs["MkDocs + Material, strict:<br>a warning fails the build"]',
         '    site[("site/: static HTML,<br>no request to another host")]',
