@@ -205,3 +205,22 @@ def test_the_quick_import_scan_agrees_with_the_parser():
         assert cache_mod.libraries_imported(source) == cache_mod._imports(path, name, source)[1], rel
     tricky = b"import numpy as np, scipy.linalg\nfrom matplotlib import (\n    pyplot,\n)\n    import yaml  # inside a function\nfrom . import x\nimport os\n"
     assert cache_mod.libraries_imported(tricky) == {"numpy", "scipy", "matplotlib", "yaml"}
+
+
+def test_results_of_code_changed_since_it_was_loaded_are_not_cached(monkeypatch):
+    """`mkdocs serve` keeps modules between builds: a source saved after they were
+    loaded must keep the build's results out of the cache, even if the keys agree."""
+    from gdbook import live, pipeline
+    from gdbook.settings import Settings, as_dict
+
+    s = Settings()
+    key = cache_mod.package_key({"settings": as_dict(s)})
+    monkeypatch.setitem(live._state, "stamp", None)  # nothing loaded through the hooks
+    assert pipeline.code_is_current(key, s)
+    monkeypatch.setitem(live._state, "stamp", live._stamp())
+    assert pipeline.code_is_current(key, s)
+    saved_since = tuple((path, mtime - 1) for path, mtime in live._stamp())
+    monkeypatch.setitem(live._state, "stamp", saved_since)
+    assert not pipeline.code_is_current(key, s)
+    monkeypatch.setitem(live._state, "stamp", None)
+    assert not pipeline.code_is_current("a key taken before an edit", s)

@@ -41,6 +41,17 @@ def events(fresh: bool = False) -> ModuleType:
     return _state["module"]
 
 
+def loaded_code_is_current() -> bool:
+    """False when a gdbook source changed since the handlers (and the modules they import) were loaded.
+
+    The stamp is taken just before importing, so an edit that lands during the
+    import also reads as a change: the answer errs on the side of not caching.
+    Outside MkDocs' hooks nothing was loaded here, and the pipeline's own key
+    check is all there is.
+    """
+    return _state["stamp"] is None or _stamp() == _state["stamp"]
+
+
 def call(event: str, *args: Any, **kwargs: Any) -> Any:
     if event == "on_startup":
         _state["startup"] = kwargs

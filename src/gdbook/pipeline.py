@@ -260,7 +260,7 @@ def _generate_cached(settings: Settings, out_dir: Path, cache: Cache) -> Generat
     except BaseException:
         cache.release(keep=False)
         raise
-    unchanged = package_key({"settings": as_dict(settings)}) == snapshot_key
+    unchanged = code_is_current(snapshot_key, settings)
     cache.release(keep=unchanged)
     if not unchanged:
         return gen  # a source changed while this build ran: cache none of it
@@ -270,6 +270,18 @@ def _generate_cached(settings: Settings, out_dir: Path, cache: Cache) -> Generat
         "contents": contents, "sections": gen.sections,
     })
     return gen
+
+
+def code_is_current(snapshot_key: str, settings: Settings) -> bool:
+    """Whether what this build computed may be cached under the keys it took at its start.
+
+    Not if a source changed while it ran (the key moved), nor if one changed after the
+    running modules were imported (``mkdocs serve`` keeps them between builds): either
+    way the results may come from code that the keys do not describe.
+    """
+    from gdbook import live
+
+    return package_key({"settings": as_dict(settings)}) == snapshot_key and live.loaded_code_is_current()
 
 
 def _generate(settings: Settings, out_dir: Path, cache: Cache, t0: float) -> Generated:
