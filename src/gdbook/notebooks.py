@@ -124,11 +124,15 @@ def execute(source: str, cwd: Path) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def key_of(source: str) -> str:
+def code_key() -> str:
+    """What every notebook's outputs depend on besides its own source: all gdbook code, the libraries."""
     from gdbook.cache import package_key, versions_of
 
-    return package_key({"notebook": hashlib.sha256(source.encode()).hexdigest(),
-                        "jupyter": versions_of(set(LIBRARIES))})
+    return package_key({"jupyter": versions_of(set(LIBRARIES))})
+
+
+def key_of(source: str, code: str) -> str:
+    return hashlib.sha256(f"{code}\0{source}".encode()).hexdigest()[:32]
 
 
 class Runner:
@@ -144,9 +148,10 @@ class Runner:
         self.t0 = time.perf_counter()
         self.cache, self.dir = cache, out_dir / EXECUTED
         self.items = []  # (src_uri, path, source, key, cached text or None)
+        self.code = code_key()  # hashed once for all notebooks
         for path in paths:
             source = path.read_text(encoding="utf-8")
-            key = key_of(source)
+            key = key_of(source, self.code)
             self.items.append((f"{FOLDER}/{path.name}", path, source, key, cache.get("notebook", path.stem, key)))
         self.todo = [it for it in self.items if it[4] is None]
         self.proc = None
@@ -178,7 +183,7 @@ class Runner:
                 mine = [line for line in err.splitlines() if line.startswith(f"notebook docs/{FOLDER}/")]
                 self.tmp.cleanup()
                 raise BuildError(mine[-1].replace(" | ", "\n") if mine else f"notebook execution failed:\n{err.strip()}")
-            unchanged = all(key_of(src) == key for _, _, src, key, _ in self.todo)
+            unchanged = code_key() == self.code  # the sources were read once, at the start
             for uri, path, _, key, _ in self.todo:
                 texts[uri] = (Path(self.tmp.name) / f"{path.stem}.ipynb").read_text(encoding="utf-8")
                 if unchanged:
