@@ -43,6 +43,7 @@ class Generated:
     from_snapshot: bool = False  # nothing changed: everything came from one cached snapshot
     notebooks: dict[str, str] = field(default_factory=dict)  # "notebooks/x.py" → its executed .ipynb
     runner: Any = None  # the notebooks still running, until executed_notebooks() is first asked
+    seconds: dict[str, float] = field(default_factory=dict)  # "section KEY" / "figure NAME" → seconds, for misses
 
     def executed_notebooks(self) -> dict[str, str]:
         """Wait for the notebooks (once): MkDocs asks when it reaches their pages, the last ones it renders."""
@@ -56,7 +57,6 @@ class Generated:
         if self.runner is not None:
             self.runner.cancel()
             self.runner = None
-    seconds: dict[str, float] = field(default_factory=dict)  # "section KEY" / "figure NAME" → seconds, for misses
 
     def report(self) -> dict:
         """What this run did, machine-readable (``gdbook build --report``, the benchmark, the tests)."""

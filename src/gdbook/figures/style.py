@@ -72,7 +72,6 @@ class Theme:
 
 LIGHT = Theme("light", fg="#1f1f1f", grid="#d9d9d9", roles=ROLES_LIGHT)
 DARK = Theme("dark", fg="#e8e8e8", grid="#474b57", roles=ROLES_DARK)
-THEMES = (LIGHT, DARK)
 
 
 def palette_map(src: Theme, dst: Theme) -> dict[str, str]:
