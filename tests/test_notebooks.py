@@ -104,3 +104,20 @@ def test_a_failing_cell_fails_the_build(tmp_path, root):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "a broken cell" in proc.stderr and broken.name in proc.stderr
     assert not site.exists()
+
+
+def test_printing_split_by_the_kernel_is_joined():
+    """Streams arrive in pieces depending on load; joined, two builds give the same page."""
+    nb = nbformat.v4.new_notebook()
+    stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)  # noqa: E731
+    image = nbformat.v4.new_output("display_data", data={"text/plain": "<Figure>"})
+    cell = nbformat.v4.new_code_cell("...")
+    cell.outputs = [stream("stdout", "a = 1\nb "), stream("stdout", "= 2\n"), stream("stderr", "warn\n"),
+                    image, stream("stdout", "after\n"), stream("stdout", "the figure\n")]
+    nb.cells = [cell, nbformat.v4.new_markdown_cell("text")]
+    notebooks.merge_streams(nb)
+    outs = nb.cells[0].outputs
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in outs] == [
+        ("stream", "stdout", "a = 1\nb = 2\n"), ("stream", "stderr", "warn\n"),
+        ("display_data", None, None), ("stream", "stdout", "after\nthe figure\n")]
+    nbformat.validate(nb)

@@ -121,7 +121,28 @@ def execute(source: str, cwd: Path) -> str:
     # No timings in the outputs: the same source gives the same bytes.
     NotebookClient(nb, timeout=TIMEOUT, kernel_name="python3", allow_errors=False, record_timing=False,
                    resources={"metadata": {"path": str(cwd)}}).execute()
+    merge_streams(nb)
     return nbformat.writes(nb) + "\n"
+
+
+def merge_streams(nb: Any) -> None:
+    """Join each run of consecutive stdout (or stderr) outputs of a cell into one.
+
+    How a cell's printing arrives in pieces depends on when the kernel flushed,
+    that is on the machine's load: without this, two builds of the same notebook
+    can differ (seen: one print line split in two under load).
+    """
+    for cell in nb.cells:
+        merged: list = []
+        for out in cell.get("outputs", []):
+            prev = merged[-1] if merged else None
+            if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                    and prev.get("name") == out.get("name")):
+                prev["text"] += out["text"]
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = merged
 
 
 def code_key() -> str:
