@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 
-from gdbook.compute import dataset, model
+from gdbook.core import data as dataset, model
 from gdbook.settings import as_dict, from_mapping
 
 # %% [markdown]
@@ -90,7 +90,7 @@ print("∂L/∂b =", sp.N(dL_db, 6))
 
 # %% [markdown]
 # The book's code computes the same gradient in vectorised NumPy
-# (`gdbook.compute.model.gradient`). At the initial guess $(w_0, b_0)$ the two agree:
+# (`gdbook.core.model.gradient`). At the initial guess $(w_0, b_0)$ the two agree:
 
 # %%
 w0, b0 = ds.w0, ds.b0

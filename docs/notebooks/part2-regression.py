@@ -24,7 +24,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gdbook.compute import dataset, descent, model
+from gdbook.core import data as dataset, descent, model
 from gdbook.settings import as_dict, from_mapping
 
 # %% [markdown]

@@ -23,7 +23,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gdbook.compute import dataset, descent, model
+from gdbook.core import data as dataset, descent, model
 from gdbook.settings import from_mapping
 
 my_settings = {"seed": 42, "data": {"n": 200}}  # try this: another seed, more noise, a wider x range

@@ -2,7 +2,7 @@
 
 Settings live in the ``[tool.gdbook]`` table of ``pyproject.toml`` (or in any
 TOML file passed with ``--settings``/``GDBOOK_SETTINGS``; such a file may hold
-the keys at its top level).  Every key is optional: a missing key takes the
+the keys at its top level instead, if it has no ``[tool]`` table).  Every key is optional: a missing key takes the
 default declared here.  A bad value raises :class:`SettingsError`, whose
 message names the setting, the value and what is allowed.
 """
@@ -117,8 +117,8 @@ class ExplorerSettings:
     lr_min_multiple: float = opt(0.01, "smallest learning rate of the explorer, as a multiple of η*", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     lr_max_multiple: float = opt(3.0, "largest learning rate of the explorer, as a multiple of η*", lo=1.0, hi=100.0, lo_open=True)
     lr_steps_per_decade: int = opt(10, "explorer learning rates per factor of ten (a log grid through descent.full_batch.lr)", lo=1, hi=50)
-    batch_sizes: list[float] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added)", lo=1, hi=100_000)
-    n_iters: list[float] = opt([10, 20, 50, 100, 200, 500, 1000], "update counts the explorer offers (the methods' n_iters are added)", lo=1, hi=100_000)
+    batch_sizes: list[int] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added)", lo=1, hi=100_000)
+    n_iters: list[int] = opt([10, 20, 50, 100, 200, 500, 1000], "update counts the explorer offers (the methods' n_iters are added)", lo=1, hi=100_000)
     converged_tol: float = opt(0.01, "the explorer calls a run converged when its training loss is within this fraction above the least-squares minimum", lo=0.0, hi=10.0, lo_open=True)
     points_per_view: int = opt(100, "trace points the explorer keeps per update count (longer traces are subsampled)", lo=10, hi=10_000)
 
@@ -194,9 +194,12 @@ def _build(cls: type, raw: Any, prefix: str) -> Any:
             values[key] = _build_nested(tp, value, name, getattr(default, key))
         elif getattr(tp, "__origin__", None) is list:
             rule = f.metadata["rule"]
+            item = tp.__args__[0]
+            noun = "whole numbers" if item is int else "numbers"
             if not isinstance(value, list) or len(value) < rule.min_len:
-                raise SettingsError(f"setting '{name}' = {value!r} is not allowed: expected a non-empty list of numbers, each {rule.allowed('a number')[2:]}")
-            values[key] = [_check_scalar(f"{name}[{i}]", v, float, rule) for i, v in enumerate(value)]
+                raise SettingsError(f"setting '{name}' = {value!r} is not allowed: expected a non-empty list of "
+                                    f"{noun}, each {rule.allowed('a number')[2:]}")
+            values[key] = [_check_scalar(f"{name}[{i}]", v, item, rule) for i, v in enumerate(value)]
         else:
             values[key] = _check_scalar(name, value, tp, f.metadata["rule"])
     return cls(**{**{k: getattr(default, k) for k in known}, **values})
@@ -241,6 +244,11 @@ def _check_consistency(s: Settings) -> None:
         )
 
 
+def check_buildable(s: Settings) -> Settings:
+    """Limits that depend on the data the settings generate, checked before anything is built."""
+    return s
+
+
 def from_mapping(raw: dict) -> Settings:
     """Validate a mapping (the ``[tool.gdbook]`` table) into :class:`Settings`."""
     settings = _build(Settings, raw, "")
@@ -248,10 +256,11 @@ def from_mapping(raw: dict) -> Settings:
     return settings
 
 
-def load(path: str | os.PathLike | None = None) -> Settings:
-    """Load settings from ``path``, ``$GDBOOK_SETTINGS`` or ``pyproject.toml``."""
-    chosen = path or os.environ.get(SETTINGS_ENV) or "pyproject.toml"
-    p = Path(chosen)
+def load(path: str | os.PathLike) -> Settings:
+    """Load and validate the settings in the TOML file ``path``."""
+    p = Path(path)
+    if p.is_dir():
+        raise SettingsError(f"settings file '{p}' is a directory: pass a TOML file")
     if not p.is_file():
         raise SettingsError(f"settings file '{p}' does not exist: pass an existing TOML file")
     try:
@@ -260,10 +269,26 @@ def load(path: str | os.PathLike | None = None) -> Settings:
         raise SettingsError(f"settings file '{p}' is not valid TOML: {e}") from None
     except OSError as e:
         raise SettingsError(f"settings file '{p}' cannot be read: {e.strerror}") from None
-    table = doc.get("tool", {}).get("gdbook") if "tool" in doc else doc
-    if table is None:
-        table = {}
-    return from_mapping(table)
+    return from_mapping(settings_table(doc, p))
+
+
+def settings_table(doc: dict, p: Path) -> dict:
+    """The book's table of a TOML document: ``[tool.gdbook]`` when there is a ``[tool]`` table, else the top level."""
+    if "tool" not in doc:
+        return doc
+    known = {f.name for f in fields(Settings)}
+    stray = sorted(k for k in doc if k in known)
+    if stray:
+        raise SettingsError(
+            f"settings file '{p}' has the setting '{stray[0]}' at its top level beside a [tool] table, where it "
+            f"would be ignored: in a file with a [tool] table the settings go in [tool.gdbook]")
+    tool = doc["tool"]
+    if not isinstance(tool, dict) or "gdbook" not in tool:
+        others = ", ".join(f"[tool.{k}]" for k in tool) if isinstance(tool, dict) else "[tool]"
+        raise SettingsError(
+            f"settings file '{p}' has no [tool.gdbook] table (it has {others or 'an empty [tool]'}): add one "
+            f"(an empty [tool.gdbook] builds the defaults), or pass a file with the settings at its top level")
+    return tool["gdbook"]
 
 
 def describe() -> list[dict]:
@@ -280,7 +305,10 @@ def describe() -> list[dict]:
                 walk(tp, value, name)
                 continue
             rule: Rule = f.metadata["rule"]
-            kind = _kind(tp) if getattr(tp, "__origin__", None) is not list else "a list of numbers, each"
+            if getattr(tp, "__origin__", None) is list:
+                kind = "a list of whole numbers, each" if tp.__args__[0] is int else "a list of numbers, each"
+            else:
+                kind = _kind(tp)
             rows.append({"name": name, "default": value, "allowed": rule.allowed(kind), "doc": rule.doc})
 
     walk(Settings, Settings(), "")

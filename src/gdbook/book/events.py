@@ -1,0 +1,324 @@
+"""One build of the book, driven by MkDocs' events.
+
+:class:`Book` holds everything a build needs and makes: the settings, the
+cache, what was generated, the notebooks still running, the build's own
+working folder.  The MkDocs plugin (:mod:`gdbook.plugin`) makes a new one at
+the start of every build and hands it each event; nothing outlives the build
+but the cache.
+
+Under ``mkdocs serve`` a failure never stops the server: the failing page (or,
+when nothing could be generated, every page) shows the error, every other page
+carries a banner naming it, and the next good edit rebuilds as usual.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import time
+import traceback
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from gdbook.book import generate as generation
+from gdbook.book import notebooks, pages, render, vendor
+from gdbook.book.cache import Cache
+from gdbook.core.errors import BuildError
+from gdbook.settings import Settings, SettingsError, describe, load
+
+log = logging.getLogger("mkdocs.plugins.gdbook")
+WORK = "work"  # under the cache folder: one sub-folder per running build, removed when it ends
+
+
+class Book:
+    def __init__(self, options: Any, *, serving: bool, code_is_current: Callable[[], bool], debug: bool = False,
+                 export: Path | None = None):
+        self.options = options  # the plugin's configuration (settings, cache, cache_dir)
+        self.serving = serving
+        self.export = export  # gdbook render: also write what MkDocs is handed into this docs folder
+        self.code_is_current = code_is_current
+        self.debug = debug
+        self.root: Path | None = None
+        self.settings: Settings | None = None
+        self.settings_path: Path | None = None
+        self.cache: Cache | None = None
+        self.work: Path | None = None
+        self.gen: generation.Generated | None = None
+        self.runner: notebooks.Runner | None = None
+        self.executed: dict[str, str] | None = None
+        self.notebook_timing: tuple[str, float, str] | None = None
+        self.assets: list[vendor.Asset] = []
+        self.env = None
+        self.extra: dict[str, Any] = {}
+        self.render_seconds = 0.0
+        self.failure: str | None = None  # under serve: why nothing could be generated
+        self.page_errors: dict[str, str] = {}  # under serve: page → why it could not be rendered
+        self.warnings: list[str] = []  # under serve: what strict mode would have stopped on
+        self._warning_handler: logging.Handler | None = None
+
+    # -- errors ---------------------------------------------------------------------
+
+    def fail(self, e: BaseException, where: str | None = None) -> str:
+        """The one-paragraph message of a failure (the traceback only with --debug)."""
+        text = str(e) if isinstance(e, (BuildError, SettingsError, PluginError)) else f"{type(e).__name__}: {e}"
+        if self.debug or not isinstance(e, (BuildError, SettingsError)):
+            cause = e.__cause__ if isinstance(e, BuildError) and e.__cause__ else e
+            if self.debug:
+                text += "\n\n" + "".join(traceback.format_exception(cause)).rstrip()
+            elif cause is not e or not isinstance(e, (BuildError, SettingsError)):
+                text += "  (run with --debug, or mkdocs -v, for the traceback)"
+                log.debug("".join(traceback.format_exception(cause)))
+        if self.serving:
+            if where is None:
+                self.failure = text
+            else:
+                self.page_errors[where] = text
+            log.error(f"gdbook: {text}")
+            return text
+        raise PluginError(f"gdbook: {text}") from None
+
+    # -- events ---------------------------------------------------------------------
+
+    def on_config(self, config: Any) -> Any:
+        self.root = Path(config.config_file_path).resolve().parent
+        self.cache = Cache(self.root / self.options.cache_dir, enabled=self.options.cache)
+        self.work = new_work_dir(self.cache.dir / WORK)
+        self.settings_path = (self.root / self.options.settings).resolve()
+        if self.serving:
+            # A warning must not stop the server (it would hang every request): it shows on the pages.
+            config.strict = False
+            self._watch_warnings()
+            if str(self.settings_path) not in config.watch and self.settings_path.is_file():
+                config.watch.append(str(self.settings_path))
+        try:
+            self.settings = load(self.settings_path)
+        except SettingsError as e:
+            self.fail(e)
+        return config
+
+    def on_pre_build(self, config: Any) -> None:
+        if self.failure:
+            return
+        try:
+            with warnings.catch_warnings():
+                # A numpy or matplotlib warning is a bug in the book: fail loudly.
+                warnings.simplefilter("error")
+                self.runner = notebooks.Runner(notebooks.sources(self.root), self.cache, self.work)
+                self.gen = generation.generate(self.settings, self.cache, self.code_is_current, progress=log.info)
+            self.assets = vendor.assets(self.root)
+        except Exception as e:  # noqa: BLE001 - every failure is reported the same way
+            self.cancel()
+            self.fail(e)
+            return
+        self.env = render.make_env([str(self.root / "docs" / "overrides" / "book")])
+        self.extra = {
+            "settings_schema": [{**row, "current": _lookup(self.gen.results["settings"], row["name"])}
+                                for row in describe()],
+            "results_layout": generation.layout(self.gen.public),
+            "sections": self.gen.sections,
+        }
+        for stage, seconds, detail in self.gen.timings:
+            log.info(f"gdbook {stage:<9} {seconds:6.2f} s  {detail}")
+
+    def on_files(self, files: Files, config: Any) -> Files:
+        if self.gen is not None:
+            for rel, content in sorted(self.gen.files.items()):
+                files.append(File.generated(config, rel, content=content))
+            for asset in self.assets:
+                files.append(File.generated(config, asset.dest, abs_src_path=str(asset.src)))
+        try:
+            return pages.notebook_files(files, config)
+        except BuildError as e:
+            self.fail(e)
+            return files
+
+    def on_pre_page(self, page: Any, config: Any, files: Files) -> Any:
+        if notebooks.is_notebook(page.file.src_uri):
+            pages.render_executed(page, self.executed_notebooks)
+        return page
+
+    def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
+        uri = page.file.src_uri
+        if self.failure:
+            return error_markdown("The book could not be built", self.failure)
+        if not uri.endswith(".md"):
+            return markdown
+        t = time.perf_counter()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                out = render.render_page(markdown, uri, self.gen.results, self.gen.figures, self.env, extra=self.extra)
+                if uri == pages.ABOUT_PAGE:
+                    out = pages.about(out, self, config, files)
+        except Exception as e:  # noqa: BLE001
+            return error_markdown(f"docs/{uri} could not be rendered", self.fail(e, where=uri))
+        finally:
+            self.render_seconds += time.perf_counter() - t
+        if self.export is not None:
+            (self.export / uri).write_text(out, encoding="utf-8")
+        return out
+
+    def on_page_content(self, html_: str, page: Any, config: Any, files: Files) -> str:
+        if notebooks.is_notebook(page.file.src_uri):
+            return notebooks.slim_page(html_, page.file.src_uri)
+        return html_
+
+    def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
+        if page.file.src_uri == pages.PRINT_PAGE and not self.failure:
+            try:
+                pages.print_book(page, nav)
+            except BuildError as e:
+                self.fail(e, where=page.file.src_uri)
+        return context
+
+    def on_post_build(self, config: Any) -> None:
+        try:
+            if not self.failure:
+                # A book whose nav shows no notebook still runs them: a failing one fails the build.
+                try:
+                    self.executed_notebooks()
+                except BuildError as e:
+                    self.fail(e)
+            if self.export is not None and self.gen is not None:
+                self._export_files()
+            if self.serving:
+                self._stop_watching_warnings()
+                problems = ([("build", self.failure)] if self.failure else []) + \
+                    [(f"docs/{k}", v) for k, v in self.page_errors.items()] + [("warning", w) for w in self.warnings]
+                if problems:
+                    add_banner(Path(config.site_dir), problems)
+        finally:
+            self.close()
+
+    def on_build_error(self, error: Exception) -> None:
+        self.cancel()
+        self.close()
+
+    # -- notebooks, clean-up --------------------------------------------------------
+
+    def executed_notebooks(self) -> dict[str, str]:
+        """Wait for the notebooks (once): MkDocs asks when it reaches their pages, the last ones it renders."""
+        if self.executed is None:
+            if self.runner is None:
+                raise BuildError("the notebooks were not started: the book failed before")
+            runner, self.runner = self.runner, None
+            self.executed, waited, detail = runner.finish()
+            self.notebook_timing = ("notebooks", waited, detail)
+        return self.executed
+
+    def cancel(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+            self.runner = None
+
+    def close(self) -> None:
+        """Remove the build's working folder (executed notebooks, runs): nothing of a build is left behind."""
+        self.cancel()
+        if self.work is not None:
+            shutil.rmtree(self.work, ignore_errors=True)
+            self.work = None
+
+    def report(self) -> dict:
+        out = self.gen.report() if self.gen else {}
+        timings = list(self.gen.timings) if self.gen else []
+        if self.notebook_timing:
+            timings.append(self.notebook_timing)
+        out["stages"] = [{"stage": st, "seconds": round(sec, 4), "detail": d} for st, sec, d in timings]
+        return out
+
+    def _export_files(self) -> None:
+        """gdbook render: the generated files, front-end assets and executed notebooks beside the pages."""
+        for rel, content in self.gen.files.items():
+            (self.export / rel).parent.mkdir(parents=True, exist_ok=True)
+            (self.export / rel).write_bytes(content)
+        for asset in self.assets:
+            (self.export / asset.dest).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(asset.src, self.export / asset.dest)
+        for uri, path in (self.executed or {}).items():
+            (self.export / uri).unlink(missing_ok=True)
+            shutil.copyfile(path, (self.export / uri).with_suffix(".ipynb"))
+
+    # -- warnings under serve -------------------------------------------------------
+
+    def _watch_warnings(self) -> None:
+        book = self
+
+        class Collect(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                if record.levelno >= logging.WARNING and not record.getMessage().startswith("gdbook:"):
+                    book.warnings.append(record.getMessage())
+
+        self._warning_handler = Collect()
+        logging.getLogger("mkdocs").addHandler(self._warning_handler)
+
+    def _stop_watching_warnings(self) -> None:
+        if self._warning_handler is not None:
+            logging.getLogger("mkdocs").removeHandler(self._warning_handler)
+            self._warning_handler = None
+
+
+def _lookup(tree: dict, dotted: str) -> Any:
+    for part in dotted.split("."):
+        tree = tree[part]
+    return tree
+
+
+def new_work_dir(parent: Path) -> Path:
+    """A working folder of this build's own; those of builds that died (their process is gone) are removed."""
+    parent.mkdir(parents=True, exist_ok=True)
+    for old in parent.glob("*-*"):
+        pid = old.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    for i in range(1000):
+        path = parent / f"{os.getpid()}-{i}"
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise BuildError(f"cannot make a working folder under {parent}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def error_markdown(title: str, message: str) -> str:
+    """A page that shows a build error (``mkdocs serve`` only): escaped, as it was raised."""
+    return (f"# {html.escape(title)}\n\n"
+            '<div class="admonition failure gd-build-error" role="alert">'
+            '<p class="admonition-title">The last rebuild failed</p>'
+            f"<pre><code>{html.escape(message)}</code></pre>"
+            "<p>Fix it and save: the page reloads with the next good build.</p></div>\n")
+
+
+BANNER_MARK = "<!-- gd:build-problems -->"
+
+
+def add_banner(site: Path, problems: list[tuple[str, str]]) -> None:
+    """Under ``mkdocs serve``: name every failure and warning at the top of every page."""
+    items = "".join(f"<li><strong>{html.escape(k)}</strong>: <code>{html.escape(v)}</code></li>" for k, v in problems)
+    banner = (f'{BANNER_MARK}<div class="admonition warning gd-build-problems" role="alert">'
+              f'<p class="admonition-title">This rebuild has {len(problems)} problem(s); '
+              f"<code>gdbook build</code> would stop on them</p><ul>{items}</ul></div>")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        at = text.find('<article class="md-content__inner md-typeset">')
+        if at < 0 or BANNER_MARK in text:
+            continue
+        at = text.index(">", at) + 1
+        page.write_text(text[:at] + banner + text[at:], encoding="utf-8")

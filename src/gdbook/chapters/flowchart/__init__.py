@@ -1,0 +1,12 @@
+"""The program as a flowchart, drawn from the program itself."""
+
+from gdbook.chapters.flowchart import compute
+from gdbook.core.registry import Chapter, Section
+
+
+CHAPTER = Chapter(
+    name="flowchart",
+    page="part4/flowchart.md",
+    section=Section("flowchart", compute.flowchart_section, depends=(),
+                    doc="the program as data: its flowchart (mermaid), and what a run of it did with the book's settings and past the stability limit"),
+)

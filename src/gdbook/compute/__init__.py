@@ -1,1 +1,0 @@
-"""Pure computations: numpy and sympy in, plain data out. No plotting, no I/O."""

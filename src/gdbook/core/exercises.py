@@ -1,0 +1,213 @@
+"""A seeded generator of exercises for Part 1, with solutions checked by SymPy.
+
+``generate(kind, count, seed)`` draws ``count`` distinct exercises for one
+chapter (``kind`` is ``"derivative"``, ``"rules"``, ``"worked"`` or
+``"partial"``) from ``rng = np.random.default_rng([seed, k])``, ``k`` fixed per
+chapter, so the same settings always give the same exercises.
+
+Every solution is worked by the rule it teaches (the product rule applied to
+the two factors, the power rule applied term by term...) and then checked two
+ways: against ``sympy.diff`` of the whole function, and against a central
+difference at a point.  A solution that fails either check fails the build.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+
+from gdbook.core.steps import M, P, tex
+from gdbook.core.errors import BuildError
+
+x, y = sp.symbols("x y", positive=True)
+KINDS = {"derivative": 1, "rules": 2, "worked": 3, "partial": 4}
+H = 1e-6
+
+
+def L(e) -> str:
+    return sp.latex(e, ln_notation=True)
+TOL = 1e-5
+
+
+def _nonzero(rng: np.random.Generator, lo: int, hi: int) -> int:
+    while True:
+        v = int(rng.integers(lo, hi + 1))
+        if v != 0:
+            return v
+
+
+def _fd(f: sp.Expr, var: sp.Symbol, at: dict) -> float:
+    g = sp.lambdify(var, f.subs({k: v for k, v in at.items() if k != var}), "math")
+    a = at[var]
+    return (g(a + H) - g(a - H)) / (2 * H)
+
+
+def _check(kind: str, i: int, f: sp.Expr, var: sp.Symbol, answer: sp.Expr, at: dict) -> float:
+    """The solution must equal sympy.diff and agree with a central difference at ``at``."""
+    truth = sp.diff(f, var)
+    if sp.simplify(answer - truth) != 0:
+        raise BuildError(f"exercise {kind} {i}: the worked solution {answer} is not d/d{var} of {f} = {truth}")
+    exact = float(answer.subs(at))
+    fd = _fd(f, var, at)
+    if not math.isfinite(exact) or abs(fd - exact) > TOL * max(1.0, abs(exact)):
+        raise BuildError(f"exercise {kind} {i}: the solution gives {exact!r} at {at}, the central difference {fd!r}")
+    return exact
+
+
+# --- chapter 1: slopes and tangent lines --------------------------------------
+
+def _derivative(rng: np.random.Generator, i: int) -> dict:
+    a, b, c = _nonzero(rng, -3, 3), int(rng.integers(-5, 6)), int(rng.integers(-4, 5))
+    cubic = bool(rng.integers(0, 2))
+    f = a * x**3 + b * x + c if cubic else a * x**2 + b * x + c
+    x0 = sp.Rational(int(rng.integers(1, 7)), 2)
+    df = 3 * a * x**2 + b if cubic else 2 * a * x + b  # power rule, term by term
+    slope = df.subs(x, x0)
+    _check("derivative", i, f, x, df, {x: x0})
+    f0 = f.subs(x, x0)
+    tangent = sp.expand(f0 + slope * (x - x0))
+    trend = "rising" if slope > 0 else "falling" if slope < 0 else "flat"
+    move = ("decrease" if slope > 0 else "increase") if slope != 0 else "stay at"
+    return {
+        "question": rf"f(x) = {L(f)}",
+        "ask": "Find the slope of the tangent line at the point given, say whether f is rising or falling there, "
+               "and write the tangent line. If f were a loss and x a weight, which way should x move?",
+        "at": L(x0),
+        "steps": [rf"f'(x) = {L(df)}", rf"f'\left({L(x0)}\right) = {L(slope)}",
+                  rf"f\left({L(x0)}\right) = {L(f0)}", rf"\text{{tangent: }} y = {L(tangent)}"],
+        "answer": L(slope),
+        "words": f"The slope is {'positive' if slope > 0 else 'negative' if slope < 0 else 'zero'}, so f is {trend} "
+                 f"there; gradient descent would {move} x{'' if slope == 0 else ' (step against the sign of the slope)'}.",
+    }
+
+
+# --- chapter 2: one rule per exercise ----------------------------------------
+
+def _rules(rng: np.random.Generator, i: int) -> dict:
+    rule = ["product", "quotient", "chain", "exponential", "logarithm", "trig"][i % 6]
+    a, b = _nonzero(rng, -4, 4), _nonzero(rng, 1, 5)
+    n = int(rng.integers(2, 5))
+    if rule == "product":
+        f, g = x**n, [sp.exp(b * x), sp.sin(b * x), sp.log(x)][int(rng.integers(0, 3))]
+    elif rule == "quotient":
+        f, g = a * x + b, x**2 + b
+    elif rule == "chain":
+        f, g = None, None
+        inner = a * x**2 + b
+        outer_n = n
+    elif rule == "exponential":
+        f, g = None, None
+        inner = a * x + b
+    elif rule == "logarithm":
+        f, g = None, None
+        inner = x**2 + b
+    else:
+        f, g = None, None
+        inner = a * x
+    if rule == "product":
+        df, dg = sp.diff(f, x), sp.diff(g, x)
+        fun, answer = f * g, df * g + f * dg
+        steps = [rf"f = {L(f)},\quad g = {L(g)}", rf"f' = {L(df)},\quad g' = {L(dg)}",
+                 rf"(fg)' = f'g + fg' = {L(answer)}"]
+    elif rule == "quotient":
+        df, dg = sp.diff(f, x), sp.diff(g, x)
+        fun, answer = f / g, (df * g - f * dg) / g**2
+        steps = [rf"f = {L(f)},\quad g = {L(g)}", rf"f' = {L(df)},\quad g' = {L(dg)}",
+                 rf"\left(\frac{{f}}{{g}}\right)' = \frac{{f'g - fg'}}{{g^{{2}}}} = {L(sp.factor(answer))}"]
+        answer = sp.factor(answer)
+    else:
+        u = sp.Symbol("u")
+        if rule == "chain":
+            outer = u**outer_n
+        elif rule == "exponential":
+            outer = sp.exp(u)
+        elif rule == "logarithm":
+            outer = sp.log(u)
+        else:
+            outer = [sp.sin(u), sp.cos(u)][int(rng.integers(0, 2))]
+        d_outer, d_inner = sp.diff(outer, u), sp.diff(inner, x)
+        fun = outer.subs(u, inner)
+        answer = d_outer.subs(u, inner) * d_inner
+        steps = [rf"u = {L(inner)},\quad y = {L(outer)}",
+                 rf"\frac{{dy}}{{du}} = {L(d_outer)},\quad \frac{{du}}{{dx}} = {L(d_inner)}",
+                 rf"\frac{{dy}}{{dx}} = \frac{{dy}}{{du}}\cdot\frac{{du}}{{dx}} = {L(answer)}"]
+    at = {x: sp.Rational(int(rng.integers(2, 9)), 4)}
+    _check("rules", i, fun, x, answer, at)
+    return {"question": rf"y = {L(fun)}", "ask": f"Differentiate (the {rule} rule{' and the chain rule' if rule in ('exponential', 'logarithm', 'trig') else ''}).",
+            "steps": steps, "answer": L(answer), "rule": rule}
+
+
+# --- chapter 3: sums of powers, negative and fractional exponents -------------
+
+def _worked(rng: np.random.Generator, i: int) -> dict:
+    exps = [sp.Integer(int(rng.integers(2, 6))), -sp.Integer(int(rng.integers(1, 4))),
+            sp.Rational(int(rng.choice([1, 2, 4, 5])), 3) if i % 2 else sp.Rational(int(rng.choice([1, 3, 5])), 2)]
+    coefs = [_nonzero(rng, -5, 5) for _ in exps]
+    shown = []
+    for c, e in zip(coefs, exps):
+        if e < 0:
+            shown.append(sp.Integer(c) / x ** (-e))  # c / x^k
+        elif not e.is_Integer:
+            shown.append(c * sp.root(x ** e.p, e.q))  # c times a root
+        else:
+            shown.append(c * x**e)
+    fun = sum(shown)
+    rewritten = [P(x, e) if c == 1 else M(c, P(x, e)) for c, e in zip(coefs, exps)]
+    term_d = [c * e * x ** (e - 1) for c, e in zip(coefs, exps)]  # power rule with a constant multiple
+    answer = sum(term_d)
+    _check("worked", i, fun, x, answer, {x: sp.Rational(int(rng.integers(3, 12)), 4)})
+    return {
+        "question": rf"y = {L(fun)}",
+        "ask": "Rewrite with exponents, differentiate term by term, and write the answer without negative exponents.",
+        "steps": [r"y = " + tex(sp.Add(*rewritten, evaluate=False)),
+                  *[rf"\frac{{d}}{{dx}}\left[{tex(t)}\right] = {L(d)}" for t, d in zip(rewritten, term_d)]],
+        "answer": L(answer),
+    }
+
+
+# --- chapter 4: partial derivatives and the gradient --------------------------
+
+def _partial(rng: np.random.Generator, i: int) -> dict:
+    a, b, c = _nonzero(rng, -4, 4), _nonzero(rng, -4, 4), _nonzero(rng, -4, 4)
+    m, n = int(rng.integers(1, 4)), int(rng.integers(1, 4))
+    z = [a * x**2 + b * x * y + c * y**2, a * x**m * y**n + b * x, sp.exp(a * x + b * y) + c * x * y,
+         a * x / y + b * y**2, sp.sin(a * x) * y**n + b * y, (a * x + b * y + c) ** 2][i % 6]
+    zx, zy = sp.diff(z, x), sp.diff(z, y)  # one variable at a time, the other held constant
+    at = {x: sp.Rational(int(rng.integers(1, 5)), 2), y: sp.Rational(int(rng.integers(1, 5)), 2)}
+    gx = _check("partial", i, z, x, zx, at)
+    gy = _check("partial", i, z, y, zy, at)
+    return {
+        "question": rf"z = {L(z)}",
+        "ask": "Find both partial derivatives and the gradient at the point given.",
+        "at": rf"\left({L(at[x])}, {L(at[y])}\right)",
+        "steps": [rf"\frac{{\partial z}}{{\partial x}} = {L(zx)}",
+                  rf"\frac{{\partial z}}{{\partial y}} = {L(zy)}",
+                  rf"\nabla z\left({L(at[x])}, {L(at[y])}\right) = \left({L(sp.nsimplify(zx.subs(at)))},\ {L(sp.nsimplify(zy.subs(at)))}\right)"],
+        "answer": rf"\left({L(zx.subs(at))},\ {L(zy.subs(at))}\right)",
+        "gradient": [gx, gy],
+    }
+
+
+MAKERS = {"derivative": _derivative, "rules": _rules, "worked": _worked, "partial": _partial}
+
+
+def generate(kind: str, count: int, seed: int) -> list[dict]:
+    """``count`` distinct exercises of one chapter, numbered from 1."""
+    if kind not in MAKERS:
+        raise BuildError(f"unknown exercise kind '{kind}' (known: {', '.join(MAKERS)})")
+    rng = np.random.default_rng([seed, KINDS[kind]])
+    seen: set[str] = set()
+    out: list[dict] = []
+    tries = 0
+    while len(out) < count:
+        tries += 1
+        if tries > 50 * count:
+            raise BuildError(f"exercise generator '{kind}' could not find {count} distinct exercises")
+        ex = MAKERS[kind](rng, len(out))
+        if ex["question"] in seen:
+            continue
+        seen.add(ex["question"])
+        out.append({"n": len(out) + 1, **ex})
+    return out

@@ -1,0 +1,159 @@
+"""The book's one figure style (a colour-blind-safe palette in light and dark) and shared drawing helpers.
+
+Colours follow Okabe & Ito (2008); each role keeps its hue in both themes, and
+the dark variant is lightened so it keeps its contrast on Material's dark
+"slate" background.  Backgrounds stay transparent: the page shows through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cycler import cycler
+from matplotlib import ticker
+from matplotlib.figure import Figure
+
+from gdbook.core import fmt
+
+ROLES_LIGHT = {
+    "train": "#0072B2", "test": "#D55E00", "truth": "#009E73", "fit": "#CC79A7",
+    "initial": "#E69F00", "full_batch": "#0072B2", "mini_batch": "#E69F00",
+    "stochastic": "#D55E00", "fixed": "#009E73", "accent": "#CC79A7", "neutral": "#6b6b6b",
+}
+ROLES_DARK = {
+    "train": "#56B4E9", "test": "#F08A4B", "truth": "#2DCB9A", "fit": "#E3A3C8",
+    "initial": "#F0C14B", "full_batch": "#56B4E9", "mini_batch": "#F0C14B",
+    "stochastic": "#F08A4B", "fixed": "#2DCB9A", "accent": "#E3A3C8", "neutral": "#a8a8a8",
+}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    fg: str
+    grid: str
+    roles: Mapping[str, str] = field(default_factory=dict)
+
+    def c(self, role: str) -> str:
+        return self.roles[role]
+
+    @property
+    def cycle(self) -> list[str]:
+        return [self.roles[r] for r in ("full_batch", "mini_batch", "stochastic", "fixed", "accent", "neutral")]
+
+    def rc(self) -> dict[str, Any]:
+        return {
+            "figure.figsize": (6.4, 4.0),
+            "figure.dpi": 100,
+            "font.family": "sans-serif",
+            "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
+            "font.size": 10.5,
+            "text.color": self.fg,
+            "axes.edgecolor": self.fg,
+            "axes.labelcolor": self.fg,
+            "axes.facecolor": "none",
+            "axes.grid": True,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.prop_cycle": cycler(color=self.cycle),
+            "grid.color": self.grid,
+            "grid.linewidth": 0.6,
+            "xtick.color": self.fg,
+            "ytick.color": self.fg,
+            "legend.frameon": False,
+            "figure.facecolor": "none",
+            "savefig.facecolor": "none",
+            "savefig.transparent": True,
+            "svg.fonttype": "none",
+            "svg.hashsalt": "gdbook",
+            "lines.linewidth": 1.8,
+        }
+
+
+LIGHT = Theme("light", fg="#1f1f1f", grid="#d9d9d9", roles=ROLES_LIGHT)
+DARK = Theme("dark", fg="#e8e8e8", grid="#474b57", roles=ROLES_DARK)
+
+
+def palette_map(src: Theme, dst: Theme) -> dict[str, str]:
+    """Each colour of ``src`` (lower-case hex) → the colour of the same role in ``dst``."""
+    pairs = [(src.fg, dst.fg), (src.grid, dst.grid)] + [(src.roles[r], dst.roles[r]) for r in src.roles]
+    out: dict[str, str] = {}
+    for a, b in pairs:
+        a, b = a.lower(), b.lower()
+        if out.setdefault(a, b) != b:
+            raise ValueError(f"colour {a} of theme '{src.name}' has two roles with different colours in '{dst.name}'")
+    return out
+
+
+_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
+
+
+def recolor(svg: bytes, src: Theme, dst: Theme) -> bytes:
+    """An SVG drawn in ``src`` as if drawn in ``dst``: every palette colour swapped for its role's.
+
+    Figures differ between themes only in colour (a test draws each one in
+    both themes and compares), so the dark variant is the light SVG recoloured
+    instead of drawn a second time: half the drawing time of a cold build.
+    """
+    mapping = palette_map(src, dst)
+    return _HEX.sub(lambda m: mapping.get(m.group(0).lower(), m.group(0)), svg.decode("utf-8")).encode("utf-8")
+
+
+_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_POWER = re.compile(r"^\$\\mathdefault\{(?:(?P<coeff>[0-9.]+)\\times)?(?P<base>\d+)\^\{(?P<exp>-?\d+)\}\}\$$")
+_NUMBER = re.compile(r"^\$\\mathdefault\{(?P<num>[0-9.eE+-]+)\}\$$")
+
+
+def plain_power(label: str) -> str:
+    """matplotlib's mathtext log label as plain text: ``$\\mathdefault{2\\times10^{-3}}$`` → ``2×10⁻³``."""
+    m = _POWER.match(label)
+    if m:
+        power = m["base"] + m["exp"].translate(_SUP)
+        return f"{m['coeff']}×{power}" if m["coeff"] else power
+    m = _NUMBER.match(label)
+    return m["num"] if m else label  # anything else stays as it was (mathtext)
+
+
+class PlainLogFormatter(ticker.LogFormatterSciNotation):
+    """The labels matplotlib puts on a log axis, as plain text instead of mathtext.
+
+    Same ticks, same labels (10⁻³ rather than a typeset 10^{-3}); parsing
+    mathtext was most of the time a figure took to draw.
+    """
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return plain_power(super().__call__(x, pos))
+
+
+def plain_log_labels(fig: Figure) -> None:
+    """Swap matplotlib's default log-axis formatters for :class:`PlainLogFormatter`, keeping their settings."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() != "log":
+                continue
+            for get, set_ in ((axis.get_major_formatter, axis.set_major_formatter),
+                              (axis.get_minor_formatter, axis.set_minor_formatter)):
+                f = get()
+                if type(f) is ticker.LogFormatterSciNotation:
+                    set_(PlainLogFormatter(base=f._base, labelOnlyBase=f.labelOnlyBase,
+                                           minor_thresholds=f.minor_thresholds, linthresh=f._linthresh))
+
+
+# --- helpers more than one chapter draws with ---------------------------------------
+
+def line_label(name: str, w: float, b: float) -> str:
+    return f"{name}: ŷ = {fmt.num(w)}x {'+' if b >= 0 else '−'} {fmt.num(abs(b))}"
+
+
+def draw_sets(ax, d, theme: Theme) -> None:
+    """Training points as blue circles, test points as orange triangles (shape and colour both differ).
+
+    ``d`` is the ``dataset`` results key."""
+    x, y, t = d["_x"], d["_y"], d["_is_test"]
+    ax.scatter(x[~t], y[~t], s=16, marker="o", color=theme.c("train"), alpha=0.7, linewidths=0,
+               label=f"train ({int((~t).sum())} points)")
+    ax.scatter(x[t], y[t], s=30, marker="^", facecolors="none", edgecolors=theme.c("test"), linewidths=1.2,
+               label=f"test ({int(t.sum())} points)")

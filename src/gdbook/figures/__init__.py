@@ -1,1 +1,0 @@
-"""One function per figure: computed results in, a matplotlib ``Figure`` out."""
