@@ -12,10 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Under pytest-xdist each worker builds in a generated folder of its own (the
-# cache is shared: its entries are written atomically and keyed by content).
-if os.environ.get("PYTEST_XDIST_WORKER"):
-    os.environ.setdefault("GDBOOK_GENERATED_DIR", str(ROOT / "build" / f"generated-{os.environ['PYTEST_XDIST_WORKER']}"))
+CACHE = Path(os.environ.get("GDBOOK_CACHE_DIR") or ROOT / ".cache" / "gdbook")
 
 
 def run_gdbook(*args: str, env: dict | None = None, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -44,6 +41,16 @@ def results(built_site) -> dict:
     import json
 
     return json.loads((built_site / "downloads" / "results.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def full_results(built_site) -> dict:
+    """Every result, the private ``_`` keys (arrays for figures) included, read back from the cache the build filled."""
+    from gdbook.book.cache import Cache
+    from gdbook.book.generate import generate
+    from gdbook.settings import load
+
+    return generate(load(ROOT / "pyproject.toml"), Cache(CACHE), lambda: True).results
 
 
 @pytest.hookimpl(tryfirst=True)

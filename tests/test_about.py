@@ -6,7 +6,7 @@ import importlib.metadata
 import re
 import subprocess
 
-from gdbook.compute import about
+from gdbook.book import about
 
 
 def test_build_diagram_names_every_stage_and_counts():
@@ -49,10 +49,10 @@ def test_about_page(built_site, root, results):
         assert g["commit"] in html
     else:
         assert "was not available" in html
-    assert about.digest(built_site / "downloads" / "results.json") in html
+    assert about.digest((built_site / "downloads" / "results.json").read_bytes()) in html
     assert importlib.metadata.version("numpy") in html
     assert f"<td>{results['settings']['seed']}</td>" in html
-    assert "gdbook.compute.ethics" in html and "gdbook.compute.program" in html
+    assert "gdbook.chapters.ethics.compute" in html and "gdbook.chapters.flowchart.compute" in html
 
 
 def test_modified_files_are_named_in_full(tmp_path):

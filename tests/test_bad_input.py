@@ -194,7 +194,7 @@ def test_missing_settings_file(tmp_path, site, capsys, monkeypatch):
 
 def test_a_folder_is_not_a_settings_file(tmp_path, site, capsys, monkeypatch):
     code, err = run_main(tmp_path, site, None, capsys, monkeypatch, path=tmp_path)
-    assert code == 2 and "does not exist" in err, err
+    assert code == 2 and "is a directory" in err and "pass a TOML file" in err and "does not exist" not in err, err
 
 
 def test_bad_settings_from_the_environment(tmp_path, site, capsys, monkeypatch):

@@ -19,13 +19,15 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from gdbook import cache as cache_mod
-from gdbook.cache import Cache, make_key, package_key, source_digest
+from gdbook.book import keys as cache_mod
+from gdbook.book.cache import KEEP_PER_NAME, Cache
+from gdbook.book.keys import make_key, package_key, source_digest
 
 COPY = ("src", "docs", "scripts", "mkdocs.yml", "pyproject.toml", "package-lock.json")
 
@@ -50,8 +52,7 @@ class Project:
         self.site = where / "site"
         self.report_path = where / "report.json"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("GDBOOK_")}
-        self.env.update(PYTHONPATH=str(self.root / "src"), GDBOOK_CACHE_DIR=str(where / "cache"),
-                        GDBOOK_GENERATED_DIR=str(where / "generated"))
+        self.env.update(PYTHONPATH=str(self.root / "src"), GDBOOK_CACHE_DIR=str(where / "cache"))
 
     def build(self) -> dict:
         proc = subprocess.run(
@@ -106,30 +107,19 @@ def test_editing_prose_recomputes_no_section_and_redraws_no_figure(project):
 
 @pytest.mark.slow
 def test_editing_a_compute_function_redraws_the_figure_that_depends_on_it(project):
-    # A leaf of the dependency graph (the initial guess) keeps this rebuild
+    # A leaf of the dependency graph (the model-and-loss chapter) keeps this rebuild
     # short; the assertions below are the same for any module.
-    svg = project.site / "img" / "initial-guess-light.svg"
+    svg = project.site / "img" / "model-and-loss-initial-guess-light.svg"
     before = sha(svg)
-    edited = "gdbook.compute.initial_guess"
-    module = project.root / "src" / "gdbook" / "compute" / "initial_guess.py"
-    # Change what the section computes: the initial weight moves up by one.
-    module.write_text(module.read_text(encoding="utf-8") + '''
-
-import dataclasses as _dc
-
-_original_build = {s.key: s for s in SECTIONS}["initial"].build
-
-
-def _shifted(settings, deps):
-    out = _original_build(settings, deps)
-    return {**out, "w": out["w"] + 1.0}
-
-
-SECTIONS = [_dc.replace(s, build=_shifted) if s.key == "initial" else s for s in SECTIONS]
-''', encoding="utf-8")
+    edited = "gdbook.chapters.model_and_loss.compute"
+    module = project.root / "src" / "gdbook" / "chapters" / "model_and_loss" / "compute.py"
+    # Change what the section computes: the initial weight shown moves up by one.
+    text = module.read_text(encoding="utf-8")
+    assert '"w": ds.w0,' in text
+    module.write_text(text.replace('"w": ds.w0,', '"w": ds.w0 + 1.0,'), encoding="utf-8")
     report = project.build()
-    assert "initial" in report["recomputed"]
-    assert "initial-guess" in report["redrawn"]
+    assert "model_and_loss" in report["recomputed"]
+    assert "model-and-loss-initial-guess" in report["redrawn"]
     assert "dataset-scatter" not in report["redrawn"], "a figure that does not read the edit was redrawn"
     assert sha(svg) != before, "the figure did not change"
     # Exactly what depends on the edit is recomputed: the sections whose module
@@ -146,36 +136,36 @@ SECTIONS = [_dc.replace(s, build=_shifted) if s.key == "initial" else s for s in
 # --- the key, in-process ----------------------------------------------------------
 
 def test_key_follows_imports_transitively():
-    seen, libraries = cache_mod._walk("gdbook.compute.descent")
-    assert "gdbook.compute.model" in seen  # descent imports model
+    seen, libraries = cache_mod._walk("gdbook.core.descent")
+    assert "gdbook.core.model" in seen  # descent imports model
     assert "numpy" in libraries
 
 
 def test_key_changes_with_everything_it_covers(monkeypatch):
-    base = make_key("section", "dataset", "gdbook.compute.dataset", {"settings": {"seed": 42}})
-    assert base == make_key("section", "dataset", "gdbook.compute.dataset", {"settings": {"seed": 42}})
-    assert base != make_key("section", "dataset", "gdbook.compute.dataset", {"settings": {"seed": 43}})
-    assert base != make_key("section", "dataset", "gdbook.compute.descent", {"settings": {"seed": 42}})
+    base = make_key("section", "dataset", "gdbook.core.data", {"settings": {"seed": 42}})
+    assert base == make_key("section", "dataset", "gdbook.core.data", {"settings": {"seed": 42}})
+    assert base != make_key("section", "dataset", "gdbook.core.data", {"settings": {"seed": 43}})
+    assert base != make_key("section", "dataset", "gdbook.core.descent", {"settings": {"seed": 42}})
 
     real = cache_mod.versions_of
     monkeypatch.setattr(cache_mod, "versions_of", lambda libs: [*real(libs), ("numpy", "0.0-other")])
-    assert base != make_key("section", "dataset", "gdbook.compute.dataset", {"settings": {"seed": 42}})
+    assert base != make_key("section", "dataset", "gdbook.core.data", {"settings": {"seed": 42}})
     monkeypatch.undo()
 
     monkeypatch.setattr(cache_mod, "package_data_digest", lambda: "other data")
-    assert base != make_key("section", "dataset", "gdbook.compute.dataset", {"settings": {"seed": 42}})
+    assert base != make_key("section", "dataset", "gdbook.core.data", {"settings": {"seed": 42}})
     monkeypatch.undo()
 
     # an edited source of an imported module (model.py, imported by descent.py) changes the digest
-    digest = source_digest("gdbook.compute.descent")
+    digest = source_digest("gdbook.core.descent")
     real_read = Path.read_bytes
 
     def edited(self):
         data = real_read(self)
-        return data + b"\n# edited\n" if self.name == "model.py" and self.parent.name == "compute" else data
+        return data + b"\n# edited\n" if self.name == "model.py" and self.parent.name == "core" else data
 
     monkeypatch.setattr(Path, "read_bytes", edited)
-    assert source_digest("gdbook.compute.descent") != digest
+    assert source_digest("gdbook.core.descent") != digest
     assert package_key({"settings": {}}) != (monkeypatch.undo() or package_key({"settings": {}}))
 
 
@@ -185,15 +175,49 @@ def test_versions_cover_python_and_imported_libraries():
     assert versions["yaml"] != "unknown"  # import name differs from the distribution's (PyYAML)
 
 
-def test_damaged_entry_is_a_miss(tmp_path):
+def test_damaged_or_edited_entry_is_a_miss(tmp_path):
     c = Cache(tmp_path)
     c.put("section", "x", "k1", {"a": 1})
     assert c.get("section", "x", "k1") == {"a": 1}
-    (tmp_path / "section" / "x-k1.pkl").write_bytes(b"not a pickle")
+    entry = tmp_path / "section" / "x-k1.pkl"
+    raw = entry.read_bytes()
+    # the same length, one byte changed inside the pickle: still loads as a pickle, but is not what was written
+    at = raw.index(b"\x01")
+    entry.write_bytes(raw[:at] + b"\x02" + raw[at + 1:])
     assert c.get("section", "x", "k1") is None
-    c.put("section", "x", "k2", {"a": 2})  # a new key replaces the old entry
-    assert [p.name for p in (tmp_path / "section").iterdir()] == ["x-k2.pkl"]
-    assert Cache(tmp_path, enabled=False).get("section", "x", "k2") is None
+    entry.write_bytes(b"not a pickle")
+    assert c.get("section", "x", "k1") is None
+    entry.write_bytes(raw[: len(raw) // 2])  # truncated
+    assert c.get("section", "x", "k1") is None
+    assert Cache(tmp_path, enabled=False).get("section", "x", "k1") is None
+
+
+def test_several_entries_per_name_most_recently_used_kept(tmp_path):
+    """Going back to earlier settings finds their results: a few entries per name are kept."""
+    c = Cache(tmp_path)
+    c.put("section", "x", "a", 1)
+    c.put("section", "x", "b", 2)
+    assert c.get("section", "x", "a") == 1 and c.get("section", "x", "b") == 2
+    later = time.time_ns() + 10**9
+    for i in range(KEEP_PER_NAME + 3):
+        c.put("section", "x", f"k{i}", i)
+        os.utime(tmp_path / "section" / f"x-k{i}.pkl", ns=(later + i * 10**9,) * 2)  # used after a and b
+    names = sorted(p.name for p in (tmp_path / "section").iterdir())
+    assert len(names) == KEEP_PER_NAME
+    assert f"x-k{KEEP_PER_NAME + 2}.pkl" in names and "x-a.pkl" not in names
+    c.put("section", "xy", "z", 0)  # another name is not counted with x
+    assert (tmp_path / "section" / "xy-z.pkl").is_file()
+    assert len([p for p in (tmp_path / "section").iterdir() if p.name.startswith("x-")]) == KEEP_PER_NAME
+
+
+def test_a_value_that_cannot_be_pickled_leaves_the_old_entry(tmp_path):
+    """Writing a new entry never removes an old one first: a failed write leaves the cache as it was."""
+    c = Cache(tmp_path)
+    c.put("snapshot", "build", "old", {"a": 1})
+    with pytest.raises(Exception):
+        c.put("snapshot", "build", "new", {"f": lambda: 0})
+    assert c.get("snapshot", "build", "old") == {"a": 1}
+    assert sorted(p.name for p in (tmp_path / "snapshot").iterdir()) == ["build-old.pkl"]
 
 
 def test_the_quick_import_scan_agrees_with_the_parser():
@@ -207,20 +231,21 @@ def test_the_quick_import_scan_agrees_with_the_parser():
     assert cache_mod.libraries_imported(tricky) == {"numpy", "scipy", "matplotlib", "yaml"}
 
 
-def test_results_of_code_changed_since_it_was_loaded_are_not_cached(monkeypatch):
-    """`mkdocs serve` keeps modules between builds: a source saved after they were
-    loaded must keep the build's results out of the cache, even if the keys agree."""
-    from gdbook import live, pipeline
-    from gdbook.settings import Settings, as_dict
+def test_results_of_code_changed_while_building_are_not_cached(tmp_path):
+    """A build whose code changed under it (mkdocs serve: saved mid-build) caches nothing."""
+    from gdbook.book.generate import generate
+    from gdbook.settings import Settings
 
-    s = Settings()
-    key = cache_mod.package_key({"settings": as_dict(s)})
-    monkeypatch.setitem(live._state, "stamp", None)  # nothing loaded through the hooks
-    assert pipeline.code_is_current(key, s)
-    monkeypatch.setitem(live._state, "stamp", live._stamp())
-    assert pipeline.code_is_current(key, s)
-    saved_since = tuple((path, mtime - 1) for path, mtime in live._stamp())
-    monkeypatch.setitem(live._state, "stamp", saved_since)
-    assert not pipeline.code_is_current(key, s)
-    monkeypatch.setitem(live._state, "stamp", None)
-    assert not pipeline.code_is_current("a key taken before an edit", s)
+    import gdbook.core.registry as registry
+
+    few = [ch for ch in registry.chapters() if ch.name == "dataset"]
+    real = registry.chapters
+    registry.chapters = lambda package="gdbook.chapters": few
+    try:
+        cache = Cache(tmp_path)
+        generate(Settings(), cache, code_is_current=lambda: False)
+        assert not (tmp_path / "section").exists() and not (tmp_path / "snapshot").exists()
+        generate(Settings(), cache, code_is_current=lambda: True)
+        assert (tmp_path / "section" ).is_dir() and (tmp_path / "snapshot").is_dir()
+    finally:
+        registry.chapters = real

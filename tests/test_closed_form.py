@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from part2_csv import load, lstsq, metrics, page_text
 
-from gdbook.compute.closed_form import closed_form_section
-from gdbook.compute.model import closed_form
+from gdbook.chapters.closed_form.compute import closed_form_section
+from gdbook.core.model import closed_form
 from gdbook.settings import Settings
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gdbook.compute import derivative
-from gdbook.figures import derivative as figs
+from gdbook.chapters.derivative import compute as derivative
+from gdbook.chapters.derivative import figures as figs
 from gdbook.settings import Settings
 
 
@@ -46,7 +46,7 @@ def test_alt_texts_come_from_the_data(section):
 
 
 def test_figures_have_light_and_dark(built_site):
-    for name in ("derivative-tangents", "derivative-loss", "derivative-secants", "partial-gradient", "partial-slice"):
+    for name in ("derivative-tangents", "derivative-loss", "derivative-secants", "partial-derivatives-gradient", "partial-derivatives-slice"):
         for theme in ("light", "dark"):
             assert (built_site / "img" / f"{name}-{theme}.svg").is_file()
     html = (built_site / "part1" / "derivative.html").read_text(encoding="utf-8")

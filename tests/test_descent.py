@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdbook.compute import descent
-from gdbook.compute.model import gradient, mse
+from gdbook.core import descent
+from gdbook.core.model import gradient, mse
 
 
 def reference(x, y, x_test, y_test, w0, b0, lr, n_iters, batch_size=None, rng=None, decay=0.0, bound=1e6):

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from gdbook.compute import divergence as dv
-from gdbook.registry import BuildError
+from gdbook.chapters.divergence import compute as dv
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdbook.compute import dataset, ethics
+from gdbook.core import data as dataset
+from gdbook.chapters.ethics import compute as ethics
 from gdbook.settings import Settings, from_mapping
 
 
@@ -92,7 +93,7 @@ def test_errata_name_the_notes_and_carry_computed_numbers(section):
     for item in errata:
         assert {"title", "where", "notes", "correct", "explanation", "link", "link_text"} <= set(item)
         assert item["link"].startswith("../part4/ethics.md#")
-    from gdbook import fmt
+    from gdbook.core import fmt
 
     assert fmt.num(section["truncation"]["truncated"]["test"]["above"]["mse"]) in errata[0]["correct"]
 
@@ -106,7 +107,7 @@ def test_ethics_page(built_site, results):
         assert f"{fig}-light.svg" in html and f"{fig}-dark.svg" in html
     for cite in ("Barocas", "Mitchell", "Gebru", "Dwork", "Rudin"):
         assert cite in html
-    from gdbook import fmt
+    from gdbook.core import fmt
 
     assert fmt.num(results["ethics"]["truncation"]["truncated"]["test"]["above"]["mse"]) in html
     errata = (built_site / "reference" / "errata.html").read_text(encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from gdbook.compute import exercises
-from gdbook.registry import BuildError
+from gdbook.core import exercises
+from gdbook.core.errors import BuildError
 
 KINDS = list(exercises.MAKERS)
 

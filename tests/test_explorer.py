@@ -10,15 +10,18 @@ import csv
 import gzip
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gdbook import fmt
-from gdbook.compute import explorer as ex
-from gdbook.compute.dataset import make_dataset
-from gdbook.compute.descent import descend
-from gdbook.settings import from_mapping, load
+from gdbook.core import fmt
+from gdbook.chapters.explorer import compute as ex
+from gdbook.core.data import make_dataset
+from gdbook.core.descent import descend
+from gdbook.settings import SettingsError, from_mapping, load
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PAGE = "part3/explorer.html"
 SMALL = {
@@ -43,7 +46,7 @@ def small():
 # --- compute ------------------------------------------------------------------
 
 def test_lr_critical_is_two_over_largest_eigenvalue_computed_independently():
-    s = load()
+    s = load(ROOT / "pyproject.toml")
     ds = make_dataset(s)
     x = ds.x_train
     # The Hessian of (1/n) Σ (w xᵢ + b − yᵢ)², written out by hand: 2·[[mean x², mean x], [mean x, 1]].
@@ -79,7 +82,7 @@ def test_view_indices_hold_every_count_and_stay_small():
 
 
 def test_a_short_run_is_the_start_of_the_long_one():
-    s = load()
+    s = load(ROOT / "pyproject.toml")
     ds = make_dataset(s)
     for bs in (None, 16, 1):
         args = (ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, 0.1)
@@ -142,10 +145,9 @@ def test_default_entry_is_the_regression_chapters_run(small):
     assert out["default"]["full_batch"]["b"] == float(tr.b[-1])
 
 
-def test_bad_batch_size_fails_the_build_with_a_clear_message():
-    s = from_mapping({**SMALL, "explorer": {**SMALL["explorer"], "batch_sizes": [2.5]}})
-    with pytest.raises(ex.BuildError, match="explorer.batch_sizes"):
-        ex.explorer_section(s, {})
+def test_a_batch_size_that_is_not_whole_is_a_bad_setting():
+    with pytest.raises(SettingsError, match=r"explorer.batch_sizes\[0\]' = 2.5 is not allowed: expected an integer"):
+        from_mapping({**SMALL, "explorer": {**SMALL["explorer"], "batch_sizes": [2.5]}})
 
 
 # --- the built site -------------------------------------------------------------
@@ -155,17 +157,15 @@ def data_of(built_site) -> dict:
 
 
 def test_explorer_matches_the_regression_chapters(results):
-    if "gd" not in results:
-        pytest.skip("results.json has no 'gd' section yet (the regression chapters)")
+    runs = {"full_batch": results["full_batch"], "mini_batch": results["stochastic"]["mini_batch"],
+            "stochastic": results["stochastic"]["sgd"]}
     for method in ("full_batch", "mini_batch", "stochastic"):
-        mine, theirs = results["explorer"]["default"][method], results["gd"][method]
+        mine, theirs = results["explorer"]["default"][method], runs[method]
         assert mine["w"] == pytest.approx(theirs["w"], rel=1e-12), method
         assert mine["b"] == pytest.approx(theirs["b"], rel=1e-12), method
 
 
 def test_eta_star_matches_the_divergence_chapter(results):
-    if "lr_critical" not in results.get("divergence", {}):
-        pytest.skip("results.json has no 'divergence.lr_critical' yet (the divergence chapter)")
     assert results["explorer"]["lr_critical"] == pytest.approx(results["divergence"]["lr_critical"], rel=1e-12)
 
 
@@ -241,9 +241,9 @@ def test_keyboard_moves_the_controls_and_the_views_follow(built_site, results, s
     assert first["live"] == "polite"
 
     # The default run is the regression chapter's full-batch run, with its numbers.
-    gd = results["gd"]["full_batch"] if "gd" in results else results["explorer"]["default"]["full_batch"]
+    gd = results["full_batch"]
     assert first["summary"].startswith("Converged to w = ")
-    assert f"w = {fmt.num(gd['w'])}, b = {fmt.num(gd['b'])} in {fmt.integer(gd['n_iters'] if 'gd' in results else gd['iterations_run'])} updates" in first["summary"]
+    assert f"w = {fmt.num(gd['w'])}, b = {fmt.num(gd['b'])} in {fmt.integer(gd['n_iters'])} updates" in first["summary"]
     assert f"η = {fmt.num(results['settings']['descent']['full_batch']['lr'], 3)}" in first["lrText"]
 
     # Learning rate: one step right changes every view.

@@ -8,9 +8,10 @@ import re
 import numpy as np
 import pytest
 
-from gdbook.compute import dataset, descent, model, program
-from gdbook.compute.program import PROGRAM, Arrow, Step, mermaid, program_section, run_program
-from gdbook.registry import BuildError
+from gdbook.core import data as dataset, descent, model
+from gdbook.chapters.flowchart import compute as program
+from gdbook.chapters.flowchart.compute import PROGRAM, Arrow, Step, mermaid, flowchart_section, run_program
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings, from_mapping
 
 
@@ -45,7 +46,7 @@ def test_every_prefix_matches_descend(n_iters):
 
 def test_diverging_run_takes_the_divergence_exit_like_descend():
     s = Settings()
-    r = program_section(s, {})
+    r = flowchart_section(s, {})
     bad = r["diverging"]
     assert bad["stopped"] == "diverged"
     assert bad["lr"] > r["lr_limit"]
@@ -96,7 +97,7 @@ def test_the_section_uses_the_module_description(monkeypatch):
     """The build's flowchart comes from PROGRAM: swap it and the section output changes."""
     steps = tuple(dataclasses.replace(s, label="Guess w, b") if s.id == "init" else s for s in PROGRAM.steps)
     monkeypatch.setattr(program, "PROGRAM", dataclasses.replace(PROGRAM, steps=steps))
-    r = program_section(Settings(), {})
+    r = flowchart_section(Settings(), {})
     assert "Guess w, b" in r["mermaid"] and "Initialise w, b at random" not in r["mermaid"]
 
 
@@ -116,5 +117,5 @@ def test_flowchart_page_shows_diagram_and_source(built_site, results):
     assert "mermaid.min.js" in html
     # The source listing shows the generated text, escaped, and the Python description.
     assert "flowchart TD" in html and "PROGRAM" in html and "run_program" in html
-    assert results["program"]["mermaid"].splitlines()[1].strip().split("[")[0] in html
-    assert results["program"]["diverging"]["stopped"] == "diverged"
+    assert results["flowchart"]["mermaid"].splitlines()[1].strip().split("[")[0] in html
+    assert results["flowchart"]["diverging"]["stopped"] == "diverged"

@@ -7,18 +7,24 @@ import dataclasses
 import pytest
 from part2_csv import load, lstsq, metrics
 
-from gdbook.compute.closed_form import closed_form_section
-from gdbook.compute.full_batch import first_below, gd_section
-from gdbook.registry import BuildError
+from gdbook.chapters.closed_form.compute import closed_form_section
+from gdbook.chapters.full_batch.compute import first_below, full_batch_section
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
 METHODS = ("full_batch", "mini_batch", "stochastic")
 
 
+def run_of(results: dict, method: str) -> dict:
+    """Full batch has its chapter; mini-batch and stochastic runs live in theirs."""
+    return results["full_batch"] if method == "full_batch" else \
+        results["stochastic"]["mini_batch" if method == "mini_batch" else "sgd"]
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_gd_metrics_recomputed_from_csv(built_site, results, method):
     data = load(built_site)
-    g = results["gd"][method]
+    g = run_of(results, method)
     train = metrics(g["w"], g["b"], *data["train"])
     test = metrics(g["w"], g["b"], *data["test"])
     assert g["train_mse"] == pytest.approx(train["mse"], rel=1e-9)
@@ -31,15 +37,15 @@ def test_gd_metrics_recomputed_from_csv(built_site, results, method):
 
 def test_required_keys(results):
     for method in METHODS:
-        g = results["gd"][method]
+        g = run_of(results, method)
         for k in ("lr", "n_iters", "w", "b", "train_mse", "test_mse", "r2_test"):
             assert k in g, (method, k)
-    assert "batch_size" in results["gd"]["mini_batch"] and "batch_size" in results["gd"]["stochastic"]
+    assert "batch_size" in run_of(results, "mini_batch") and "batch_size" in run_of(results, "stochastic")
 
 
 def test_full_batch_ends_within_tolerance_of_closed_form(built_site, results):
     w, b = lstsq(*load(built_site)["train"])
-    fb = results["gd"]["full_batch"]
+    fb = results["full_batch"]
     tol = fb["tolerance"]
     assert abs(fb["w"] - w) <= tol and abs(fb["b"] - b) <= tol
     # and the theory's bound holds
@@ -51,7 +57,7 @@ def test_build_fails_when_descent_stops_short():
     short = dataclasses.replace(s.descent, full_batch=dataclasses.replace(s.descent.full_batch, n_iters=20))
     s = dataclasses.replace(s, descent=short)
     with pytest.raises(BuildError, match="descent.tolerance"):
-        gd_section(s, {"closed_form": closed_form_section(s, {})})
+        full_batch_section(s, {"closed_form": closed_form_section(s, {})})
 
 
 def test_first_below():
@@ -65,6 +71,6 @@ def test_first_below():
 def test_updates_and_epochs(results):
     n_train = results["dataset"]["n_train"]
     for method in METHODS:
-        g = results["gd"][method]
+        g = run_of(results, method)
         bs = g.get("batch_size", n_train)
         assert g["epochs"] == pytest.approx(g["n_iters"] * bs / n_train)

@@ -8,9 +8,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from gdbook.compute import gradient_check as gc
-from gdbook.compute.model import gradient
-from gdbook.registry import BuildError
+from gdbook.chapters.gradient_check import compute as gc
+from gdbook.core.model import gradient
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
 

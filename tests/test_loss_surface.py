@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdbook.compute.loss_surface import loss_grid
-from gdbook.compute.model import mse
+from gdbook.chapters.loss_surface.compute import loss_grid
+from gdbook.core.model import mse
 
 
 def test_loss_grid_equals_mse():

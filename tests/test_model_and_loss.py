@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from part2_csv import page_text
+from part2_csv import load, metrics, page_text
 
-import gdbook.compute.model_and_loss as mal
-from gdbook.compute.model import gradient, hessian, mse
-from gdbook.registry import BuildError
-from gdbook.settings import Settings
+import gdbook.chapters.model_and_loss.compute as mal
+from gdbook.core.data import make_dataset
+from gdbook.core.errors import BuildError
+from gdbook.core.model import gradient, hessian, mse
+from gdbook.settings import Settings, from_mapping
 
 
 def test_gradient_against_central_differences():
@@ -37,8 +38,33 @@ def test_a_wrong_gradient_fails_the_build(monkeypatch):
 
 
 def test_page_includes_the_module_source(built_site, root):
-    src = (root / "src" / "gdbook" / "compute" / "model.py").read_text(encoding="utf-8")
+    src = (root / "src" / "gdbook" / "core" / "model.py").read_text(encoding="utf-8")
     assert "dw = 2.0 * np.mean(r * x)" in src
     text = page_text(built_site, "part2/model-and-loss.html")
     assert "dw = 2.0 * np.mean(r * x)" in text and "def mse(" in text
     assert "--8<--" not in text
+
+
+# --- the initial guess -------------------------------------------------------------
+
+def test_initial_guess_is_seeded():
+    a, b = make_dataset(Settings()), make_dataset(Settings())
+    assert (a.w0, a.b0) == (b.w0, b.b0)
+    c = make_dataset(from_mapping({"seed": 43}))
+    assert (c.w0, c.b0) != (a.w0, a.b0)
+
+
+def test_initial_metrics_recomputed_from_csv(built_site, results):
+    data = load(built_site)
+    g = results["model_and_loss"]["initial"]
+    for split in ("train", "test"):
+        m = metrics(g["w"], g["b"], *data[split])
+        assert g[f"{split}_mse"] == pytest.approx(m["mse"], rel=1e-9)
+        for k in ("mse", "rmse", "mae", "r2"):
+            assert g["metrics"][split][k] == pytest.approx(m[k], rel=1e-9)
+
+
+def test_every_descent_run_starts_from_the_initial_guess(results):
+    start = results["model_and_loss"]["initial"]["train_mse"]
+    for g in (results["full_batch"], results["stochastic"]["mini_batch"], results["stochastic"]["sgd"]):
+        assert g["initial_train_mse"] == pytest.approx(start, rel=1e-12)

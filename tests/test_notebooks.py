@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, run_gdbook
-from gdbook import notebooks
+from gdbook.book import notebooks
 
 SOURCES = sorted((ROOT / "docs" / "notebooks").glob("*.py"))
 
@@ -74,7 +74,7 @@ def test_notebook_pages_in_the_site(built_site):
 
 def test_notebook_outputs_come_from_gdbook(built_site):
     """The regression notebook, executed at build, prints the closed form gdbook computes for its settings."""
-    from gdbook.compute import dataset, model
+    from gdbook.core import data as dataset, model
     from gdbook.settings import from_mapping
 
     html = (built_site / "notebooks" / "part2-regression.html").read_text(encoding="utf-8")

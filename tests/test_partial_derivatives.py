@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from gdbook.compute import partial_derivatives as pdm
-from gdbook.compute.steps import A, M
-from gdbook.registry import BuildError
+from gdbook.chapters.partial_derivatives import compute as pdm
+from gdbook.core.steps import A, M
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from gdbook import printbook
+from gdbook.book import printbook
 
 
 def chapters():

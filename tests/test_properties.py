@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from gdbook.compute.descent import descend
-from gdbook.compute.model import closed_form, gradient, hessian, mse
+from gdbook.core.descent import descend
+from gdbook.core.model import closed_form, gradient, hessian, mse
 
 SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

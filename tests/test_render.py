@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gdbook import fmt
-from gdbook.registry import BuildError
-from gdbook.render import UnknownPlaceholder, make_env, render_page
+from gdbook.core import fmt
+from gdbook.core.errors import BuildError
+from gdbook.book.render import UnknownPlaceholder, make_env, render_page
 
 RESULTS = {"gd": {"full_batch": {"w": 2.99971234, "b": -1.95}}, "points": [{"w": 1.0}]}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from gdbook.compute import rules
-from gdbook.registry import BuildError
+from gdbook.chapters.rules import compute as rules
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
 

@@ -1,4 +1,4 @@
-"""Chapter 3 (worked problems) and the `derivatives` results key."""
+"""Chapter 3 (worked problems), and every answer of Part 1 checked again: by SymPy from its function string, and by central differences."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ import re
 import pytest
 import sympy as sp
 
-from gdbook.compute import partial_derivatives, steps, worked_problems
-from gdbook.compute.steps import M, P
-from gdbook.registry import BuildError
+from gdbook.chapters.partial_derivatives import compute as partial_derivatives
+from gdbook.chapters.worked_problems import compute as worked_problems
+from gdbook.core import steps
+from gdbook.core.steps import M, P
+from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
 IDS = ["diff-1", "diff-2", "diff-2-notes", "diff-3", "diff-3-literal", "partial-1", "partial-2", "partial-3"]
@@ -19,12 +21,24 @@ POINTS = [0.7, 1.3, 2.1]  # inside every domain (diff-3-literal needs 3x² > 1)
 H = 1e-6
 
 
+def every_problem(wp: dict, pd: dict) -> dict:
+    """Every problem of Part 1 by id: function, variables and answer (as the two chapters publish them)."""
+    out: dict = {}
+    for pid, p in wp["problems"].items():
+        out[pid] = {"function": p["function_str"], "variables": ["x"], "answer": p["answer"],
+                    "latex": p["answer_latex"]}
+    for pid, p in pd["problems"].items():
+        out[pid] = {"function": p["function_str"], "variables": ["x", "y"],
+                    "answer": {v: p["by"][v]["answer"] for v in ("x", "y")},
+                    "latex": {v: p["by"][v]["answer_latex"] for v in ("x", "y")}}
+    return out
+
+
 @pytest.fixture(scope="module")
 def computed() -> dict:
     s = Settings()
-    wp = worked_problems.worked_problems_section(s, {})
-    pd = partial_derivatives.partial_derivatives_section(s, {})
-    return worked_problems.derivatives_section(s, {"worked_problems": wp, "partial_derivatives": pd})
+    return every_problem(worked_problems.worked_problems_section(s, {}),
+                         partial_derivatives.partial_derivatives_section(s, {}))
 
 
 def _with_step(pid: str, index: int, new_step) -> list[dict]:
@@ -99,7 +113,7 @@ def test_every_derivatives_entry_computed(computed, positive):
 
 
 def test_every_derivatives_entry_in_results_json(results):
-    d = results["derivatives"]
+    d = every_problem(results["worked_problems"], results["partial_derivatives"])
     assert sorted(d) == sorted(IDS)
     for pid, e in d.items():
         _check_entry(pid, e, positive=False)

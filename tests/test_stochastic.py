@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from part2_csv import load, metrics
 
-from gdbook.compute.dataset import make_dataset
-from gdbook.compute.mini_batch_and_stochastic import mean_square, threshold
-from gdbook.compute.model import closed_form
+from gdbook.core.data import make_dataset
+from gdbook.chapters.stochastic.compute import mean_square, threshold
+from gdbook.core.model import closed_form
 from gdbook.settings import Settings
 
 
 def test_stochastic_run_ends_above_its_start_and_the_fixes_do_not(results):
-    sto, sgd = results["gd"]["stochastic"], results["sgd"]
+    sto, sgd = results["stochastic"]["sgd"], results["stochastic"]
     assert not sto["diverged"]
     assert sto["train_mse"] > sto["initial_train_mse"] == sgd["fixed"]["initial_train_mse"]
     assert sgd["ended_above_start"] is True
@@ -28,7 +28,7 @@ def test_stochastic_run_ends_above_its_start_and_the_fixes_do_not(results):
 @pytest.mark.parametrize("key", ["fixed", "decay"])
 def test_fix_metrics_recomputed_from_csv(built_site, results, key):
     data = load(built_site)
-    g = results["sgd"][key]
+    g = results["stochastic"][key]
     assert g["train_mse"] == pytest.approx(metrics(g["w"], g["b"], *data["train"])["mse"], rel=1e-9)
     assert g["test_mse"] == pytest.approx(metrics(g["w"], g["b"], *data["test"])["mse"], rel=1e-9)
     assert g["r2_test"] == pytest.approx(metrics(g["w"], g["b"], *data["test"])["r2"], rel=1e-9)
@@ -65,5 +65,5 @@ def test_threshold_separates_settling_from_not():
 
 
 def test_page_keeps_updates_and_epochs_apart(built_site):
-    html = (built_site / "part2" / "mini-batch-and-stochastic.html").read_text(encoding="utf-8")
+    html = (built_site / "part2" / "stochastic.html").read_text(encoding="utf-8")
     assert "updates per epoch" in html and "epochs" in html
