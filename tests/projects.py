@@ -102,7 +102,7 @@ class Server:
         with urllib.request.urlopen(self.url + path, timeout=timeout) as r:
             return r.read().decode("utf-8")
 
-    def wait_for_build(self, after: int, timeout: float = 600, quiet: float = 3.0) -> None:
+    def wait_for_build(self, after: int, timeout: float = 300, quiet: float = 3.0) -> None:
         """Until a build newer than ``after`` finished and none started for ``quiet`` seconds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

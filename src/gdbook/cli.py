@@ -134,7 +134,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from gdbook.book.publish import setup_logging
 
     setup_logging(quiet=False)
-    serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True)
+    # Not strict: a warning would stop the server; gdbook shows warnings and errors on the pages instead.
+    serve(str(root / "mkdocs.yml"), dev_addr=args.dev_addr, livereload=True, strict=False)
     return 0
 
 

@@ -93,6 +93,9 @@ class GdbookPlugin(BasePlugin[GdbookConfig]):
                 raise PluginError(f"gdbook: the package failed to import: {type(e).__name__}: {e}") from e
             self.broken, self.book = f"{type(e).__name__}: {e}", None
             config.strict = False
+            mkdocs_log = logging.getLogger("mkdocs")
+            for handler in [h for h in mkdocs_log.handlers if type(h).__name__ == "CountHandler"]:
+                mkdocs_log.removeHandler(handler)  # strict mode would hang the server: the page shows the error
             log.error(f"gdbook: the package failed to import: {self.broken}")
             return config
         self.book = events.Book(self.config, serving=serving, code_is_current=self.code_is_current,

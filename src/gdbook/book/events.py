@@ -26,6 +26,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
 
 from gdbook.book import generate as generation
 from gdbook.book import notebooks, pages, render, vendor
@@ -93,7 +94,11 @@ class Book:
         self.settings_path = (self.root / self.options.settings).resolve()
         if self.serving:
             # A warning must not stop the server (it would hang every request): it shows on the pages.
+            # MkDocs counts warnings for strict mode from before this event, so its counter goes too.
             config.strict = False
+            mkdocs_log = logging.getLogger("mkdocs")
+            for handler in [h for h in mkdocs_log.handlers if isinstance(h, CountHandler)]:
+                mkdocs_log.removeHandler(handler)
             self._watch_warnings()
             if str(self.settings_path) not in config.watch and self.settings_path.is_file():
                 config.watch.append(str(self.settings_path))
@@ -140,14 +145,20 @@ class Book:
             return files
 
     def on_pre_page(self, page: Any, config: Any, files: Files) -> Any:
-        if notebooks.is_notebook(page.file.src_uri):
-            pages.render_executed(page, self.executed_notebooks)
+        uri = page.file.src_uri
+        if notebooks.is_notebook(uri):
+            if self.failure:
+                pages.show_instead(page, error_html("The book could not be built", self.failure))
+            else:
+                pages.render_executed(page, self.executed_notebooks, on_error=(
+                    (lambda message: error_html(f"docs/{uri} could not be rendered", self.fail(BuildError(message), uri)))
+                    if self.serving else None))
         return page
 
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Files) -> str:
         uri = page.file.src_uri
         if self.failure:
-            return error_markdown("The book could not be built", self.failure)
+            return error_html("The book could not be built", self.failure)
         if not uri.endswith(".md"):
             return markdown
         t = time.perf_counter()
@@ -158,7 +169,7 @@ class Book:
                 if uri == pages.ABOUT_PAGE:
                     out = pages.about(out, self, config, files)
         except Exception as e:  # noqa: BLE001
-            return error_markdown(f"docs/{uri} could not be rendered", self.fail(e, where=uri))
+            return error_html(f"docs/{uri} could not be rendered", self.fail(e, where=uri))
         finally:
             self.render_seconds += time.perf_counter() - t
         if self.export is not None:
@@ -297,13 +308,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def error_markdown(title: str, message: str) -> str:
-    """A page that shows a build error (``mkdocs serve`` only): escaped, as it was raised."""
-    return (f"# {html.escape(title)}\n\n"
+def error_html(title: str, message: str) -> str:
+    """What a page shows of a build error (``mkdocs serve`` only): escaped, as it was raised."""
+    return (f"<h1>{html.escape(title)}</h1>\n"
             '<div class="admonition failure gd-build-error" role="alert">'
             '<p class="admonition-title">The last rebuild failed</p>'
             f"<pre><code>{html.escape(message)}</code></pre>"
             "<p>Fix it and save: the page reloads with the next good build.</p></div>\n")
+
 
 
 BANNER_MARK = "<!-- gd:build-problems -->"

@@ -48,27 +48,42 @@ def notebook_files(files: Files, config: Any) -> Files:
     return files
 
 
-def render_executed(page: Any, executed: Callable[[], dict[str, str]]) -> None:
-    """A notebook page is rendered from the notebook gdbook executed, not from its unexecuted source."""
+def render_executed(page: Any, executed: Callable[[], dict[str, str]],
+                    on_error: Callable[[str], str] | None = None) -> None:
+    """A notebook page is rendered from the notebook gdbook executed, not from its unexecuted source.
+
+    ``on_error`` (``mkdocs serve``) turns a failure into the page's HTML instead of stopping the build."""
     render = page.render  # mkdocs-jupyter's: converts the file at page.file.abs_src_path
 
     def from_executed(config: Any, files: Files) -> None:
         try:
             path = executed().get(page.file.src_uri)
+            if path is None:
+                raise BuildError(f"docs/{page.file.src_uri} was not executed by the build")
+            source = page.file.abs_src_path
+            page.file.abs_src_path = path  # read while it renders; the .py stays the page's source
+            try:
+                render(config, files)
+            except Exception as e:  # noqa: BLE001
+                raise BuildError(f"notebook docs/{page.file.src_uri} could not be rendered: {e}") from None
+            finally:
+                page.file.abs_src_path = source
         except BuildError as e:
-            raise PluginError(f"gdbook: {e}") from None
-        if path is None:
-            raise PluginError(f"gdbook: docs/{page.file.src_uri} was not executed by the build")
-        source = page.file.abs_src_path
-        page.file.abs_src_path = path  # read while it renders; the .py stays the page's source
-        try:
-            render(config, files)
-        except Exception as e:  # noqa: BLE001
-            raise PluginError(f"gdbook: notebook docs/{page.file.src_uri} could not be rendered: {e}") from None
-        finally:
-            page.file.abs_src_path = source
+            if on_error is None:
+                raise PluginError(f"gdbook: {e}") from None
+            show_instead(page, on_error(str(e)))
 
     page.render = from_executed
+
+
+def show_instead(page: Any, content: str) -> None:
+    """Render ``page`` as the given HTML (an error under ``mkdocs serve``)."""
+
+    def render(config: Any, files: Files) -> None:
+        page.content = content
+        page.toc = get_toc([])
+
+    page.render = render
 
 
 def print_book(page: Any, nav: Any) -> None:
