@@ -93,3 +93,16 @@ def test_runs_side_by_side_are_the_runs_one_at_a_time(batch_size):
         assert np.array_equal(got.b, want["b"]) and np.array_equal(got.test_loss, want["test_loss"])
     if batch_size is not None:  # different generators really give different runs
         assert not np.array_equal(own[0].w, own[1].w)
+
+
+@pytest.mark.parametrize("values", [1, 700, 5_000])
+def test_memory_bound_shortens_the_chunks_and_changes_no_bit(monkeypatch, values):
+    """Many runs on many points evaluate their losses in fewer updates at a time (bounded memory); same numbers."""
+    monkeypatch.setattr(descent, "CHUNK_VALUES", values)
+    lrs = [0.003, 0.05, 0.6, 5.0]
+    runs = descent.descend_many(X, Y, XT, YT, 3.0, -1.0, lrs, 150, 7, [np.random.default_rng(5)])
+    for lr, got in zip(lrs, runs):
+        want = reference(X, Y, XT, YT, 3.0, -1.0, lr, 150, 7, np.random.default_rng(5))
+        assert got.diverged_at == want["diverged_at"]
+        for field in ("w", "b", "dw", "db", "train_loss", "test_loss", "epoch"):
+            assert np.array_equal(getattr(got, field), np.array(want[field])), field

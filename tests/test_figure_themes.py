@@ -35,8 +35,8 @@ def all_results(full_results) -> dict:
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_dark_figure_is_the_light_one_recoloured(name, all_results):
     spec = SPECS[name]
-    light = drawing.draw_in(spec, all_results, LIGHT)
-    dark = drawing.draw_in(spec, all_results, DARK)
+    light = drawing.draw_in(spec, all_results, LIGHT)[0]
+    dark = drawing.draw_in(spec, all_results, DARK)[0]
     assert same_drawing(recolor(light, LIGHT, DARK), dark)
     assert recolor(light, LIGHT, DARK) != light
 
@@ -50,7 +50,7 @@ def test_a_figure_with_a_colour_of_its_own_fails_the_check(all_results):
         return fig
 
     odd = registry.Figure("odd", draw, base.alt, base.depends)
-    light, dark = (drawing.draw_in(odd, all_results, t) for t in (LIGHT, DARK))
+    light, dark = (drawing.draw_in(odd, all_results, t)[0] for t in (LIGHT, DARK))
     assert not same_drawing(recolor(light, LIGHT, DARK), dark)
 
 
@@ -76,3 +76,17 @@ def test_compact_svg_moves_no_point_by_more_than_half_a_hundredth(all_results):
     assert len(a) == len(b)  # no number lost or split
     assert max(abs(float(x) - float(y)) for x, y in zip(a, b)) <= 0.005 + 1e-9
     assert len(small) < 0.85 * len(raw)
+
+
+def test_a_dense_point_cloud_is_drawn_as_pixels_light_and_dark():
+    """Thousands of points would make megabytes of SVG paths: they become an image inside the SVG."""
+    from gdbook.chapters.dataset.compute import dataset_section
+    from gdbook.settings import from_mapping
+
+    r = {"dataset": dataset_section(from_mapping({"data": {"n": 8000}}), {})}
+    out = drawing.draw(SPECS["dataset-scatter"], registry.Inputs(r, ("dataset",), "test"))
+    assert b"<image" in out["light"] and b"<image" in out["dark"]
+    assert len(out["light"]) < 300_000, len(out["light"])
+    assert out["dark"] != out["light"]  # drawn in the dark theme, not recoloured text
+    small = {"dataset": dataset_section(from_mapping({}), {})}
+    assert b"<image" not in drawing.draw(SPECS["dataset-scatter"], registry.Inputs(small, ("dataset",), "test"))["light"]

@@ -35,6 +35,27 @@ def test_unknown_placeholder_names_page_line_and_key(src, key, line):
     assert "docs/part2/page.md" in msg and f"'{key}'" in msg and f"line {line}" in msg, msg
 
 
+@pytest.mark.parametrize("src, key", [
+    ("w = {{ gd.full_batch.ww | num }}", "gd.full_batch.ww"),
+    ("\n{{ gd.nope.w | fixed(3) }}", "gd.nope"),
+    ("{{ points[7].w | sci }}", "points[7]"),
+])
+def test_an_unknown_key_in_a_filter_is_named(src, key):
+    with pytest.raises(UnknownPlaceholder) as e:
+        render(src)
+    assert f"unknown placeholder '{key}'" in str(e.value) and "Undefined" not in str(e.value), str(e.value)
+
+
+def test_a_table_given_to_a_number_filter_is_named():
+    with pytest.raises(UnknownPlaceholder, match="'gd.full_batch' is a table or list, not a number"):
+        render("{{ gd.full_batch | num }}")
+
+
+def test_a_template_that_raises_names_page_and_line():
+    with pytest.raises(BuildError, match=r"docs/part2/page.md, line 2: ZeroDivisionError"):
+        render("ok\n{{ 1 // 0 }}")
+
+
 def test_a_table_is_not_a_value():
     with pytest.raises(UnknownPlaceholder, match="'gd.full_batch' is a table"):
         render("{{ gd.full_batch }}")

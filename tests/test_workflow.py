@@ -88,3 +88,15 @@ def test_deploys_site_from_main_only():
 def test_jobs_have_time_limits(job):
     # CI must stay well under the 15-minute budget for the suite; a hung job must not run for 6 hours.
     assert 0 < load()["jobs"][job]["timeout-minutes"] <= 30
+
+
+def test_the_published_site_gets_its_address_from_github_pages():
+    """configure-pages on main gives the address (a fork's own); the build step hands it to mkdocs.yml's site_url."""
+    steps = load()["jobs"]["test"]["steps"]
+    pages = [s for s in steps if str(s.get("uses", "")).startswith("actions/configure-pages@")]
+    assert len(pages) == 1 and pages[0]["id"] == "pages" and "refs/heads/main" in pages[0]["if"]
+    build = next(s for s in steps if s.get("run", "").strip() == quick_start_commands()[0])
+    assert "steps.pages.outputs.base_url" in build["env"]["GDBOOK_SITE_URL"]
+    assert steps.index(pages[0]) < steps.index(build)
+    assert load()["jobs"]["test"]["permissions"]["pages"] == "read"
+    assert "site_url: !ENV [GDBOOK_SITE_URL," in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")

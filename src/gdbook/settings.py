@@ -33,6 +33,7 @@ class Rule:
     hi_open: bool = False
     doc: str = ""
     min_len: int = 1
+    why: str = ""  # why the range is what it is, when that is not obvious (said in the error message)
 
     def allowed(self, kind: str) -> str:
         if self.lo is None and self.hi is None:
@@ -57,8 +58,8 @@ def _fmt(v: float | None) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def opt(default: Any, doc: str, lo=None, hi=None, lo_open=False, hi_open=False, min_len=1):
-    rule = Rule(lo, hi, lo_open, hi_open, doc, min_len)
+def opt(default: Any, doc: str, lo=None, hi=None, lo_open=False, hi_open=False, min_len=1, why=""):
+    rule = Rule(lo, hi, lo_open, hi_open, doc, min_len, why)
     if isinstance(default, list):
         return field(default_factory=lambda: list(default), metadata={"rule": rule})
     return field(default=default, metadata={"rule": rule})
@@ -66,7 +67,8 @@ def opt(default: Any, doc: str, lo=None, hi=None, lo_open=False, hi_open=False, 
 
 @dataclass(frozen=True)
 class DataSettings:
-    n: int = opt(200, "number of (x, y) points generated", lo=10, hi=100_000)
+    n: int = opt(200, "number of (x, y) points generated", lo=10, hi=10_000,
+                 why="a build stays within a few minutes and its figures light up to 10 000 points")
     true_w: float = opt(3.0, "true slope w of y = w·x + b + ε", lo=-1e3, hi=1e3)
     true_b: float = opt(-2.0, "true intercept b", lo=-1e3, hi=1e3)
     noise_std: float = opt(0.5, "standard deviation of the Gaussian noise ε", lo=0.0, hi=1e3)
@@ -83,8 +85,9 @@ class InitSettings:
 @dataclass(frozen=True)
 class MethodSettings:
     lr: float = opt(0.1, "learning rate η", lo=0.0, hi=1e3, lo_open=True)
-    n_iters: int = opt(500, "number of parameter updates", lo=1, hi=1_000_000)
-    batch_size: int = opt(16, "examples per update (full batch ignores it)", lo=1, hi=100_000)
+    n_iters: int = opt(500, "number of parameter updates", lo=1, hi=20_000,
+                       why="every update is recorded and drawn; 20 000 keep a build within minutes")
+    batch_size: int = opt(16, "examples per update (full batch ignores it)", lo=1, hi=10_000)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ class DescentSettings:
     fixed_lr: float = opt(0.02, "smaller learning rate of the stochastic fix", lo=0.0, hi=1e3, lo_open=True)
     divergence_bound: float = opt(1e6, "a run counts as diverged once its loss passes this", lo=1.0, hi=1e100)
     tolerance: float = opt(1e-6, "largest |w − w_ols| and |b − b_ols| full-batch descent may end at (else the build fails)", lo=0.0, hi=1e3, lo_open=True)
-    repeats: int = opt(40, "stochastic runs, each with its own shuffle seed, behind the noise statistics", lo=1, hi=10_000)
+    repeats: int = opt(40, "stochastic runs, each with its own shuffle seed, behind the noise statistics", lo=1, hi=200,
+                        why="each is a full stochastic run; 200 keep a build within minutes")
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,9 @@ class CheckSettings:
 @dataclass(frozen=True)
 class DivergenceSettings:
     lr_multiples: list[float] = opt([0.5, 0.9, 1.1, 2.0], "learning rates of the divergence runs, as multiples of η*", lo=0.0, hi=1e3, lo_open=True)
-    n_iters: int = opt(100, "updates per divergence run", lo=1, hi=100_000)
-    sweep_points: int = opt(60, "learning rates in the sweep (log grid)", lo=3, hi=1000)
+    n_iters: int = opt(100, "updates per divergence run", lo=1, hi=2_000,
+                       why="the sweep runs this many updates at every one of its learning rates")
+    sweep_points: int = opt(60, "learning rates in the sweep (log grid)", lo=3, hi=200)
 
 
 @dataclass(frozen=True)
@@ -117,15 +122,15 @@ class ExplorerSettings:
     lr_min_multiple: float = opt(0.01, "smallest learning rate of the explorer, as a multiple of η*", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     lr_max_multiple: float = opt(3.0, "largest learning rate of the explorer, as a multiple of η*", lo=1.0, hi=100.0, lo_open=True)
     lr_steps_per_decade: int = opt(10, "explorer learning rates per factor of ten (a log grid through descent.full_batch.lr)", lo=1, hi=50)
-    batch_sizes: list[int] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added)", lo=1, hi=100_000)
-    n_iters: list[int] = opt([10, 20, 50, 100, 200, 500, 1000], "update counts the explorer offers (the methods' n_iters are added)", lo=1, hi=100_000)
+    batch_sizes: list[int] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added)", lo=1, hi=10_000)
+    n_iters: list[int] = opt([10, 20, 50, 100, 200, 500, 1000], "update counts the explorer offers (the methods' n_iters are added)", lo=1, hi=20_000)
     converged_tol: float = opt(0.01, "the explorer calls a run converged when its training loss is within this fraction above the least-squares minimum", lo=0.0, hi=10.0, lo_open=True)
-    points_per_view: int = opt(100, "trace points the explorer keeps per update count (longer traces are subsampled)", lo=10, hi=10_000)
+    points_per_view: int = opt(100, "trace points the explorer keeps per update count (longer traces are subsampled)", lo=10, hi=2_000)
 
 
 @dataclass(frozen=True)
 class ExerciseSettings:
-    count: int = opt(10, "exercises per chapter", lo=1, hi=100)
+    count: int = opt(10, "exercises per chapter", lo=1, hi=20)
     seed: int = opt(2024, "seed of the exercise generator", lo=0, hi=2**32 - 1)
 
 
@@ -167,7 +172,8 @@ def _check_scalar(name: str, value: Any, tp: Any, rule: Rule) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         raise SettingsError(f"setting '{name}' = {value!r} is not allowed: expected a finite {rule.allowed(kind)[2:]}")
     if not rule.holds(value):
-        raise SettingsError(f"setting '{name}' = {value!r} is out of range: allowed is {rule.allowed(kind)}")
+        reason = f" ({rule.why})" if rule.why else ""
+        raise SettingsError(f"setting '{name}' = {value!r} is out of range: allowed is {rule.allowed(kind)}{reason}")
     return float(value) if tp is float else value
 
 

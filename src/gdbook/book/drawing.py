@@ -29,21 +29,24 @@ def svg_bytes(fig: Any) -> bytes:
     return compact_svg(buf.getvalue())
 
 
-def draw_in(spec: Any, results: Any, theme: Any) -> bytes:
+def draw_in(spec: Any, results: Any, theme: Any) -> tuple[bytes, bool]:
+    """The figure as SVG in ``theme``, and whether some of it was drawn as pixels."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from gdbook.core.plotting import plain_log_labels
+    from gdbook.core.plotting import plain_log_labels, rasterize_dense
 
     with matplotlib.rc_context(theme.rc()):
         fig = spec.draw(results, theme)
         plain_log_labels(fig)
-        return svg_bytes(fig)
+        raster = rasterize_dense(fig)
+        return svg_bytes(fig), raster
 
 
 def draw(spec: Any, results: Any) -> dict[str, bytes]:
-    """The figure drawn once, light, and recoloured role by role for the dark scheme."""
+    """The figure drawn light, and recoloured role by role for the dark scheme (drawn again if it holds pixels)."""
     from gdbook.core.plotting import DARK, LIGHT, recolor
 
-    light = draw_in(spec, results, LIGHT)
-    return {"light": light, "dark": recolor(light, LIGHT, DARK)}
+    light, raster = draw_in(spec, results, LIGHT)
+    dark = draw_in(spec, results, DARK)[0] if raster else recolor(light, LIGHT, DARK)
+    return {"light": light, "dark": dark}

@@ -67,15 +67,14 @@ class Book:
     # -- errors ---------------------------------------------------------------------
 
     def fail(self, e: BaseException, where: str | None = None) -> str:
-        """The one-paragraph message of a failure (the traceback only with --debug)."""
+        """The one-paragraph message of a failure; a Python error behind it shows its traceback with --debug."""
         text = str(e) if isinstance(e, (BuildError, SettingsError, PluginError)) else f"{type(e).__name__}: {e}"
-        if self.debug or not isinstance(e, (BuildError, SettingsError)):
-            cause = e.__cause__ if isinstance(e, BuildError) and e.__cause__ else e
-            if self.debug:
-                text += "\n\n" + "".join(traceback.format_exception(cause)).rstrip()
-            elif cause is not e or not isinstance(e, (BuildError, SettingsError)):
-                text += "  (run with --debug, or mkdocs -v, for the traceback)"
-                log.debug("".join(traceback.format_exception(cause)))
+        cause = e.__cause__ if isinstance(e, BuildError) and e.__cause__ is not None else e
+        if self.debug:
+            text += "\n\n" + "".join(traceback.format_exception(cause)).rstrip()
+        elif not isinstance(cause, (BuildError, SettingsError)):
+            text += " (run again with --debug, or mkdocs build -v, for the traceback)"
+            log.debug("".join(traceback.format_exception(cause)))
         if self.serving:
             if where is None:
                 self.failure = text

@@ -22,7 +22,8 @@ import numpy as np
 from gdbook.core.data import fit_report
 from gdbook.core.model import gradient, mse
 
-CHUNK = 64  # updates between two vectorised loss evaluations
+CHUNK = 64  # updates between two vectorised loss evaluations, at most
+CHUNK_VALUES = 4_000_000  # residuals held at once by a loss evaluation (32 MB): bounds memory for many runs on many points
 _sum = np.add.reduce
 
 
@@ -106,6 +107,7 @@ def descend_many(
     kept = np.full(k, -1)  # updates kept by each run once it has stopped; -1 while it runs
     diverged_at = np.zeros(k, dtype=int)
     pos, epoch, t = n, -1, 0  # pos = n forces a shuffle before the first batch
+    span = max(1, min(CHUNK, CHUNK_VALUES // (k * (n + len(x_test)))))  # updates per loss evaluation
     # Only the gradient steps are sequential.  The losses of a chunk of updates
     # are computed together afterwards (the same arithmetic, row by row, as one
     # mse() call per update) and each run is cut at its first update that
@@ -114,7 +116,7 @@ def descend_many(
     with np.errstate(all="ignore"):
         while t < n_iters and np.any(kept < 0):
             first = len(steps)
-            for t in range(t, min(t + CHUNK, n_iters)):
+            for t in range(t, min(t + span, n_iters)):
                 if pos >= n:
                     epoch += 1
                     pos = 0

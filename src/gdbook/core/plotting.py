@@ -48,6 +48,7 @@ class Theme:
         return {
             "figure.figsize": (6.4, 4.0),
             "figure.dpi": 100,
+            "savefig.dpi": 200,  # what is drawn as pixels inside an SVG (dense point clouds), for sharp screens
             "font.family": "sans-serif",
             "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
             "font.size": 10.5,
@@ -157,3 +158,30 @@ def draw_sets(ax, d, theme: Theme) -> None:
                label=f"train ({int((~t).sum())} points)")
     ax.scatter(x[t], y[t], s=30, marker="^", facecolors="none", edgecolors=theme.c("test"), linewidths=1.2,
                label=f"test ({int(t.sum())} points)")
+
+
+DENSE_POINTS = 1500  # markers in one scatter or line beyond which they are drawn as pixels
+DENSE_VERTICES = 4000  # vertices of one line beyond which it is drawn as pixels
+
+
+def rasterize_dense(fig: Figure) -> bool:
+    """Draw the densest artists (thousands of points, long traces) as an image inside the SVG.
+
+    A point cloud of 8 000 markers is 3 MB of SVG paths but a small PNG; axes,
+    labels and sparse lines stay vectors.  Returns whether anything was
+    rasterized (its colours cannot then be swapped for the dark theme in the
+    SVG text: the caller draws the dark variant itself).
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.lines import Line2D
+
+    changed = False
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            dense = (isinstance(artist, PathCollection) and len(artist.get_offsets()) > DENSE_POINTS) or \
+                (isinstance(artist, Line2D) and len(artist.get_xdata()) >
+                 (DENSE_POINTS if artist.get_marker() not in (None, "None", "", " ") else DENSE_VERTICES))
+            if dense:
+                artist.set_rasterized(True)
+                changed = True
+    return changed

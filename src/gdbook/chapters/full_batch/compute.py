@@ -39,11 +39,17 @@ def full_batch_section(s: Settings, deps: dict) -> dict:
     dist = float(np.hypot(fb["w"] - cf["w"], fb["b"] - cf["b"]))
     worst = max(fb["dist_w"], fb["dist_b"])
     tol = s.descent.tolerance
-    if not worst <= tol:
+    if fb["diverged"]:
         raise BuildError(
-            f"full-batch descent ended {worst:.3g} from the closed form, more than descent.tolerance = {tol:g}: "
-            f"raise descent.full_batch.n_iters (now {fb['n_iters']}) or check descent.full_batch.lr = {fb['lr']:g}"
-        )
+            f"full-batch descent diverged at update {fb['n_iters']}: descent.full_batch.lr = {fb['lr']:g} is above "
+            f"η* = 2/λmax = {2.0 / lam[-1]:.4g} for this data; lower it below {2.0 / lam[-1]:.4g}")
+    if not worst <= tol:
+        needed = int(np.ceil(np.log(tol / d0) / np.log(rho))) if 0 < rho < 1 and d0 > tol else None
+        raise BuildError(
+            f"full-batch descent ended {worst:.3g} from the closed form after {fb['n_iters']} updates, more than "
+            f"descent.tolerance = {tol:g}: " + (
+                f"raise descent.full_batch.n_iters to about {needed} (the error shrinks by {rho:.4g} per update)"
+                if needed else f"descent.full_batch.lr = {fb['lr']:g} cannot get there"))
     loss = fb["_train_loss"]
     w_path = fb["_w"]
     fb.update({

@@ -52,24 +52,30 @@ def model_and_loss_section(s: Settings, deps: dict) -> dict:
     if not all(checks):
         raise BuildError("sympy's derivative of the MSE does not match the formulas on the model-and-loss page")
 
-    # numeric check: sympy's derivative, evaluated on the training data, against the numpy code
+    # numeric check: SymPy's derivatives of one example's squared error, turned into NumPy
+    # functions and averaged over the training data, against the code.  SymPy sees symbols
+    # only: the work that grows with the data is NumPy's.
     ds = make_dataset(s)
     xs, ys = ds.x_train, ds.y_train
+    xi, yi = sp.symbols("x_i y_i", real=True)
+    per_example = (w * xi + b - yi) ** 2
+    on_data = {name: sp.lambdify((w, b, xi, yi), expr, "numpy") for name, expr in (
+        ("loss", per_example), ("dw", sp.diff(per_example, w)), ("db", sp.diff(per_example, b)),
+        ("ww", sp.diff(per_example, w, w)), ("wb", sp.diff(per_example, w, b)), ("bb", sp.diff(per_example, b, b)))}
+
+    def mean_of(name: str, w0: float, b0: float) -> float:
+        return float(np.mean(np.broadcast_to(on_data[name](w0, b0, xs, ys), xs.shape)))
+
     pts = [(ds.w0, ds.b0), (s.data.true_w, s.data.true_b), (0.0, 0.0)]
     worst = 0.0
     rows = []
-    terms = list(zip(xs.tolist(), ys.tolist()))
-    Lnum = sum((w * sp.Float(xv) + b - sp.Float(yv)) ** 2 for xv, yv in terms) / len(terms)
-    Lnum = sp.expand(Lnum)
-    gw, gb = sp.diff(Lnum, w), sp.diff(Lnum, b)
     for (w0, b0) in pts:
-        sub = {w: w0, b: b0}
-        sym = (float(Lnum.subs(sub)), float(gw.subs(sub)), float(gb.subs(sub)))
+        sym = (mean_of("loss", w0, b0), mean_of("dw", w0, b0), mean_of("db", w0, b0))
         code = (mse(w0, b0, xs, ys), *gradient(w0, b0, xs, ys))
         rel = max(abs(a - c) / max(abs(a), 1e-12) for a, c in zip(sym, code))
         worst = max(worst, rel)
         rows.append({"w": w0, "b": b0, "loss": code[0], "dw": code[1], "db": code[2], "rel": rel})
-    H_sym = np.array([[float(sp.diff(Lnum, u, v)) for v in (w, b)] for u in (w, b)])
+    H_sym = np.array([[mean_of("ww", 0, 0), mean_of("wb", 0, 0)], [mean_of("wb", 0, 0), mean_of("bb", 0, 0)]])
     h_rel = float(np.max(np.abs(H_sym - hessian(xs))) / np.max(np.abs(H_sym)))
     worst = max(worst, h_rel)
     if not worst <= 1e-9:
