@@ -82,3 +82,55 @@ def test_formatting():
         fmt.num(float("nan"))
     with pytest.raises(TypeError):
         fmt.num("3")
+
+
+# --- claims -------------------------------------------------------------------------
+
+CLAIMS = {"run": {"test_mse": 0.17, "train_mse": 0.27, "rises": 0, "name": "fb"}}
+
+
+def claim(src: str) -> tuple[str, list]:
+    env = make_env()
+    return render_page(src, "part2/page.md", CLAIMS, {}, env), env.claims
+
+
+def test_a_worded_claim_takes_the_branch_that_holds():
+    text, seen = claim("ends {% claim run.test_mse < run.train_mse %}below{% else %}above{% endclaim %} it")
+    assert text == "ends below it" and seen[0]["kind"] == "worded" and seen[0]["outcome"] == 0
+    text, _ = claim("ends {% claim run.test_mse > run.train_mse %}above{% elif run.test_mse == run.train_mse %}at{% else %}below{% endclaim %} it")
+    assert text == "ends below it"
+
+
+def test_an_asserted_claim_that_holds_is_shown_and_counted():
+    text, seen = claim("\n{% claim run.rises == 0 %}The loss never rises.{% endclaim %}")
+    assert text == "\nThe loss never rises." and seen == [
+        {"page": "part2/page.md", "line": 2, "kind": "checked", "outcome": True, "values": {"run.rises": "0", "0": "0"}}]
+
+
+def test_a_contradicted_claim_fails_naming_page_line_sentence_and_values():
+    with pytest.raises(BuildError) as e:
+        claim("ok\n\nThe test error {% claim run.test_mse > run.train_mse %}ends above the training error{% endclaim %}.")
+    msg = str(e.value)
+    assert msg.startswith("docs/part2/page.md, line 3: the claim “ends above the training error” is false")
+    assert "run.test_mse = 0.17" in msg and "run.train_mse = 0.27" in msg
+
+
+def test_a_worded_claim_without_else_must_have_a_branch_that_holds():
+    with pytest.raises(BuildError, match="no branch of the claim holds"):
+        claim("{% claim run.rises > 0 %}rises{% elif run.rises < 0 %}falls{% endclaim %}")
+
+
+def test_claims_read_unknown_keys_as_errors():
+    with pytest.raises(UnknownPlaceholder, match="run.nope"):
+        claim("{% claim run.nope < 1 %}x{% else %}y{% endclaim %}")
+
+
+def test_precision_policy_in_the_formatters():
+    assert fmt.num(-1e-9, 2) == "\u22121 × 10\u207b\u2079" and fmt.num(-0.00001, 2) == "\u22121 × 10\u207b\u2075"
+    assert fmt.fixed(-0.00001, 4) == "0.0000" and fmt.num(-0.0) == "0"  # no signed zero
+    assert fmt.sci(1.83) == "1.83" and fmt.sci(-2.5, 2) == "\u22122.5"  # no × 10⁰
+    assert fmt.num(3.0) == "3" and fmt.num(2.99971) == "3.000"
+    assert fmt.gap(2.3e-16) == "within rounding (below 10\u207b\u00b9\u00b2)"
+    assert fmt.gap(5.3e-15, 100.0) == "within rounding (below 10\u207b\u00b9\u00b2)"
+    assert fmt.gap(2.3e-5) == "2.3 × 10\u207b\u2075"
+    assert fmt.rounding(1e-14) and not fmt.rounding(1e-9)

@@ -70,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     pages = sum(1 for p in site.rglob("*.html") if p.name != "404.html")
     gen_stages = list(book.gen.timings) + ([book.notebook_timing] if book.notebook_timing else [])
     stages = [("settings", t_settings, f"validated {settings}"), *gen_stages,
-              ("render", book.render_seconds, "page templates filled with computed values"),
+              ("render", book.render_seconds, "page templates filled with computed values; " + _claims(book.claims())),
               ("mkdocs", timings["mkdocs"] - book.render_seconds - sum(s for _, s, _ in gen_stages),
                f"{pages} pages: markdown to HTML, theme, search index"),
               ("publish", timings["publish"], f"swapped into {site}")]
@@ -93,6 +93,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"  recomputed: {_listing(gen.computed)}", file=sys.stderr)
             print(f"  redrawn:    {_listing(gen.drawn)}", file=sys.stderr)
     return 0
+
+
+def _claims(claims: list[dict]) -> str:
+    checked = sum(c["kind"] == "checked" for c in claims)
+    return f"{len(claims)} claims ({checked} checked, {len(claims) - checked} worded by the data)"
 
 
 def _listing(names: list[str], width: int = 8) -> str:

@@ -109,6 +109,9 @@ class GdbookPlugin(BasePlugin[GdbookConfig]):
     def on_files(self, files: Any, *, config: Any) -> Any:
         return self.book.on_files(files, config) if self.book is not None else files
 
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        return self.book.on_nav(nav, config, files) if self.book is not None else nav
+
     def on_pre_page(self, page: Any, *, config: Any, files: Any) -> Any:
         return self.book.on_pre_page(page, config, files) if self.book is not None else page
 

@@ -29,7 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from gdbook.book import generate as generation
-from gdbook.book import notebooks, pages, render, vendor
+from gdbook.book import notebooks, pages, render, terms, vendor
 from gdbook.book.cache import Cache
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings, SettingsError, describe, load
@@ -58,6 +58,7 @@ class Book:
         self.assets: list[vendor.Asset] = []
         self.env = None
         self.extra: dict[str, Any] = {}
+        self.terms: list = []
         self.render_seconds = 0.0
         self.failure: str | None = None  # under serve: why nothing could be generated
         self.page_errors: dict[str, str] = {}  # under serve: page → why it could not be rendered
@@ -122,12 +123,12 @@ class Book:
             self.fail(e)
             return
         self.env = render.make_env([str(self.root / "docs" / "overrides" / "book")])
-        self.extra = {
+        self.extra.update({
             "settings_schema": [{**row, "current": _lookup(self.gen.results["settings"], row["name"])}
                                 for row in describe()],
             "results_layout": generation.layout(self.gen.public),
             "sections": self.gen.sections,
-        }
+        })
         for stage, seconds, detail in self.gen.timings:
             log.info(f"gdbook {stage:<9} {seconds:6.2f} s  {detail}")
 
@@ -142,6 +143,24 @@ class Book:
         except BuildError as e:
             self.fail(e)
             return files
+
+    def on_nav(self, nav: Any, config: Any, files: Files) -> Any:
+        """The registry of terms, from every page's front matter in reading order (the Start page's table)."""
+        from mkdocs.utils.meta import get_data
+
+        rows = []
+        for page in nav.pages:
+            if not page.file.src_uri.endswith(".md") or not page.file.abs_src_path:
+                continue
+            _, meta = get_data(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+            rows.append((page.file.src_uri, page.title or "", meta))
+        try:
+            self.terms = terms.registry(rows)
+        except BuildError as e:
+            self.fail(e)
+            self.terms = []
+        self.extra["terms"] = terms.as_context(self.terms)
+        return nav
 
     def on_pre_page(self, page: Any, config: Any, files: Files) -> Any:
         uri = page.file.src_uri
@@ -241,7 +260,12 @@ class Book:
         if self.notebook_timing:
             timings.append(self.notebook_timing)
         out["stages"] = [{"stage": st, "seconds": round(sec, 4), "detail": d} for st, sec, d in timings]
+        out["claims"] = self.claims()
         return out
+
+    def claims(self) -> list[dict]:
+        """Every claim the pages made: where, checked or worded, and the values it rests on."""
+        return list(self.env.claims) if self.env is not None else []
 
     def _export_files(self) -> None:
         """gdbook render: the generated files, front-end assets and executed notebooks beside the pages."""

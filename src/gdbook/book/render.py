@@ -1,9 +1,11 @@
 """Page templates → markdown.  Formats computed values; never computes them.
 
 Each page under ``docs/`` is a Jinja template.  Its context is results.json's
-top-level keys (``{{ dataset.n }}``), number filters from :mod:`gdbook.fmt`,
-and ``figure(name, caption)``.  Referring to a key that does not exist fails
-the build with the page, the line and the full dotted key.
+top-level keys (``{{ dataset.n }}``), number filters from :mod:`gdbook.core.fmt`,
+``figure(name, caption)``, and the ``claim`` block (:mod:`gdbook.book.claims`)
+for every sentence whose truth depends on the data.  Referring to a key that
+does not exist fails the build with the page, the line and the full dotted
+key; so does a claim that is false.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from gdbook.book.claims import ClaimExtension, ClaimFailed
 from gdbook.core import fmt
 from gdbook.core.errors import BuildError
 
@@ -76,7 +79,12 @@ class _Undefined(jinja2.StrictUndefined):
             path = str(name)
         raise UnknownPlaceholder(f"unknown placeholder '{path}'")
 
-    __str__ = __iter__ = __len__ = __bool__ = _fail_with_undefined_error  # type: ignore[assignment]
+    # Every use of an unknown key names it: printing, testing, comparing (claims), arithmetic.
+    __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = __contains__ = \
+        __lt__ = __le__ = __gt__ = __ge__ = __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = \
+        __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = \
+        __pos__ = __neg__ = __abs__ = __int__ = __float__ = __getitem__ = __call__ = \
+        _fail_with_undefined_error  # type: ignore[assignment]
 
 
 def make_env(loader_dirs: list[str] | None = None) -> jinja2.Environment:
@@ -88,6 +96,7 @@ def make_env(loader_dirs: list[str] | None = None) -> jinja2.Environment:
         # LaTeX is full of braces and hashes; only {{ }} and {% %} are ours.
         comment_start_string="{##",
         comment_end_string="##}",
+        extensions=[ClaimExtension],
     )
     env.filters.update({name: _strict(f) for name, f in fmt.FILTERS.items()})
     return env
@@ -133,14 +142,20 @@ def render_page(source: str, page_uri: str, results: Mapping[str, Any], figures:
             raise UnknownPlaceholder(f"unknown figure '{name}' (known: {', '.join(sorted(figures)) or 'none'})")
         return figure_markdown(figures[name], page_uri, caption)
 
+    def link_to(target: str) -> str:
+        """A link from this page to another page or file of docs/, by its path under docs/."""
+        return posixpath.relpath(target, posixpath.dirname(page_uri) or ".")
+
     context = {k: wrap(v, k) for k, v in results.items()}
-    context.update(figure=figure, page_uri=page_uri, **(extra or {}))
+    context.update(figure=figure, link_to=link_to, page_uri=page_uri, **(extra or {}))
     try:
         template = env.from_string(source)
         template.filename = page_uri  # type: ignore[attr-defined]
         return template.render(context)
     except UnknownPlaceholder as e:
         raise UnknownPlaceholder(f"docs/{page_uri}{_line(e, page_uri)}: {e}") from None
+    except ClaimFailed as e:
+        raise ClaimFailed(f"docs/{page_uri}, {e}") from None
     except jinja2.TemplateSyntaxError as e:
         raise BuildError(f"docs/{page_uri}, line {e.lineno}: template syntax error: {e.message}") from None
     except BuildError as e:

@@ -1,7 +1,22 @@
-"""Number formatting: the one place that decides how a number looks on a page.
+"""Number formatting: the one place that decides how a number looks on a page or in a figure.
 
 Templates reach these through filters of the same name (``{{ x | num }}``).
 Prose uses the typographic minus sign (U+2212); math (``tex``) uses ``-``.
+
+The precision policy (tests/test_precision.py holds every page to it):
+
+* As many digits as the point needs: 4 significant figures for a value
+  (``num``), 2–3 for an error, a tolerance or a ratio (``sci``, ``num(x, 3)``),
+  whole numbers for counts (``integer``).
+* One number of decimals per table column (``fixed(x, d)`` with the same ``d``
+  down the column).
+* Agreement at machine precision is said in words, not printed as 2.3 × 10⁻¹⁶:
+  ``gap`` writes "equal to within rounding" below :data:`ROUNDING`; only the
+  gradient-check chapter, which teaches floating-point round-off, shows such
+  numbers.
+* Never a signed zero (−0, −0.000), never × 10⁰, never a run of zeros that
+  only shows a value is exact (3.000000000): a value that is exactly a
+  shorter number is written as that number.
 """
 
 from __future__ import annotations
@@ -9,7 +24,8 @@ from __future__ import annotations
 import math
 
 MINUS = "\u2212"
-SIG = 4  # default significant figures in prose
+SIG = 4  # significant figures of a value in prose
+ROUNDING = 1e-12  # relative differences below this are floating-point rounding, not content
 
 
 def _check(x: object) -> float:
@@ -20,6 +36,14 @@ def _check(x: object) -> float:
         # A NaN or inf on a page is a bug upstream, never something to print.
         raise ValueError(f"refusing to format a non-finite number: {x!r}")
     return x
+
+
+def _unsigned_zero(s: str) -> str:
+    """'-0', '-0.000', '-0.0 × 10⁻³' → without the sign: a value that rounds to zero has none."""
+    body = s[1:] if s.startswith(("-", MINUS)) else None
+    if body is not None and not any(ch in "123456789" for ch in body.split("e")[0].split("×")[0]):
+        return body
+    return s
 
 
 def _plain(x: float, sig: int) -> str:
@@ -33,14 +57,16 @@ def _plain(x: float, sig: int) -> str:
         # 3.0 shows as "3", but 2.99971 stays "3.000" (four significant figures).
         if "." in s and float(s.rstrip("0").rstrip(".")) == x:
             s = s.rstrip("0").rstrip(".")
-        return s
+        return _unsigned_zero(s)
     mant, exp = f"{x:.{sig - 1}e}".split("e")
     mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
+    if int(exp) == 0:
+        return mant
     return f"{mant}e{int(exp)}"
 
 
 def num(x: object, sig: int = SIG) -> str:
-    """A number in prose: ``sig`` significant figures, trailing zeros dropped."""
+    """A number in prose: ``sig`` significant figures, trailing zeros dropped only when exact."""
     s = _plain(_check(x), sig)
     if "e" in s:
         mant, exp = s.split("e")
@@ -49,17 +75,35 @@ def num(x: object, sig: int = SIG) -> str:
 
 
 def fixed(x: object, decimals: int = 4) -> str:
-    """A number with a fixed count of decimals (tables that line up)."""
-    return f"{_check(x):.{decimals}f}".replace("-", MINUS)
+    """A number with a fixed count of decimals (a table column that lines up); never −0.000."""
+    return _unsigned_zero(f"{_check(x):.{decimals}f}").replace("-", MINUS)
 
 
 def sci(x: object, sig: int = 3) -> str:
-    """Scientific notation, for errors and tolerances: 1.64 × 10⁻⁹."""
+    """Scientific notation, for errors and tolerances: 1.64 × 10⁻⁹ (a plain number when the exponent is 0)."""
     x = _check(x)
     if x == 0:
         return "0"
     mant, exp = f"{x:.{sig - 1}e}".split("e")
+    if int(exp) == 0:
+        return mant.replace("-", MINUS)
     return f"{mant} × 10{_superscript(str(int(exp)))}".replace("-", MINUS)
+
+
+def gap(x: object, scale: object = 1.0, sig: int = 2) -> str:
+    """A difference that may be floating-point rounding: "within rounding" below ``ROUNDING`` × scale.
+
+    ``{{ (a - b) | gap(a) }}`` reads "2.3 × 10⁻⁵", or "within rounding (below 10⁻¹²)".
+    """
+    x, scale = _check(x), abs(_check(scale)) or 1.0
+    if abs(x) <= ROUNDING * max(scale, 1.0):
+        return f"within rounding (below 10{_superscript(str(int(math.log10(ROUNDING))))})"
+    return sci(x, sig)
+
+
+def rounding(x: object, scale: object = 1.0) -> bool:
+    """Whether a difference is floating-point rounding (for claims: ``{% claim d | rounding %}``)."""
+    return abs(_check(x)) <= ROUNDING * max(abs(_check(scale)), 1.0)
 
 
 def tex(x: object, sig: int = SIG) -> str:
@@ -91,4 +135,5 @@ def _superscript(s: str) -> str:
     return s.translate(_SUP)
 
 
-FILTERS = {"num": num, "fixed": fixed, "sci": sci, "tex": tex, "integer": integer, "pct": pct}
+FILTERS = {"num": num, "fixed": fixed, "sci": sci, "gap": gap, "rounding": rounding, "tex": tex, "integer": integer,
+           "pct": pct}
