@@ -47,7 +47,7 @@ def test_alt_texts_come_from_the_data(section):
 
 def test_figures_have_light_and_dark(built_site):
     for name in ("derivative-tangents", "derivative-loss", "derivative-secants", "partial-derivatives-gradient", "partial-derivatives-slice"):
-        for theme in ("light", "dark"):
-            assert (built_site / "img" / f"{name}-{theme}.svg").is_file()
+        for variant in ("light", "dark", "light-phone", "dark-phone"):
+            assert (built_site / "img" / f"{name}-{variant}.svg").is_file()
     html = (built_site / "part1" / "derivative.html").read_text(encoding="utf-8")
-    assert "#only-dark" in html and "#only-light" in html
+    assert '<picture class="gd-light">' in html and '<picture class="gd-dark">' in html

@@ -13,7 +13,10 @@ def chapters():
         printbook.Chapter("index.html", "Home", "", '<h1 id="home">Home</h1><p><a href="part1/a.html#x">A</a></p>'),
         printbook.Chapter("part1/a.html", "A", "Part 1", (
             '<h1 id="a">A</h1><h2 id="x">X</h2><a href="#x">self</a><a href="b.html">B</a>'
-            '<img src="../img/f-light.svg#only-light"><img src="../img/f-dark.svg#only-dark">'
+            '<picture class="gd-light"><source media="(max-width: 719px)" srcset="../img/f-light-phone.svg">'
+            '<img src="../img/f-light.svg" alt="f" width="600" height="400"></picture>'
+            '<picture class="gd-dark"><source media="(max-width: 719px)" srcset="../img/f-dark-phone.svg">'
+            '<img src="../img/f-dark.svg" alt="f" width="600" height="400"></picture>'
             '<a href="../downloads/results.json">r</a>'
             '<details class="note"><summary>S</summary>hidden</details>'
             '<input id="__tabbed_1_1" name="__tabbed_1"><label for="__tabbed_1_1">t</label>'
@@ -33,8 +36,8 @@ def test_assemble_rewrites_ids_and_links():
     assert html.count('href="#part1-a--x"') == 2
     assert 'href="#part1-b"' in html  # link to a whole chapter
     # relative to print.html now; paper is light, so only the light figure stays, in both schemes
-    assert 'src="img/f-light.svg" class="gd-print-figure"' in html
-    assert "f-dark.svg" not in html and "#only-" not in html
+    assert '<img src="img/f-light.svg" alt="f" width="600" height="400" class="gd-print-figure">' in html
+    assert "f-dark" not in html and "-phone.svg" not in html and "<picture" not in html
     assert 'href="downloads/results.json"' in html
     assert 'href="https://example.org/"' in html
     assert "<details open" in html

@@ -6,6 +6,17 @@ import io
 import re
 from typing import Any
 
+_SIZE = re.compile(rb'<svg[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"', re.S)
+
+
+def css_size(svg: bytes) -> tuple[int, int]:
+    """The figure's natural size in CSS pixels (matplotlib writes points: 1 pt = 4/3 px)."""
+    m = _SIZE.search(svg[:2000])
+    if not m:
+        raise ValueError("an SVG without width and height in points")
+    return round(float(m.group(1)) * 4 / 3), round(float(m.group(2)) * 4 / 3)
+
+
 _LONG_DECIMAL = re.compile(rb"(?<![\w#.])(-?\d+\.\d{3,})")
 
 
@@ -43,10 +54,17 @@ def draw_in(spec: Any, results: Any, theme: Any) -> tuple[bytes, bool]:
         return svg_bytes(fig), raster
 
 
+VARIANTS = ("light", "dark", "light-phone", "dark-phone")
+
+
 def draw(spec: Any, results: Any) -> dict[str, bytes]:
-    """The figure drawn light, and recoloured role by role for the dark scheme (drawn again if it holds pixels)."""
+    """The figure for a wide screen and for a phone, each drawn light and recoloured role by role for the
+    dark scheme (drawn again if it holds pixels)."""
     from gdbook.core.plotting import DARK, LIGHT, recolor
 
-    light, raster = draw_in(spec, results, LIGHT)
-    dark = draw_in(spec, results, DARK)[0] if raster else recolor(light, LIGHT, DARK)
-    return {"light": light, "dark": dark}
+    out = {}
+    for layout, suffix in (("desktop", ""), ("phone", "-phone")):
+        light, raster = draw_in(spec, results, LIGHT.on(layout))
+        dark = draw_in(spec, results, DARK.on(layout))[0] if raster else recolor(light, LIGHT, DARK)
+        out[f"light{suffix}"], out[f"dark{suffix}"] = light, dark
+    return out

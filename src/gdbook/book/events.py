@@ -122,7 +122,8 @@ class Book:
             self.cancel()
             self.fail(e)
             return
-        self.env = render.make_env([str(self.root / "docs" / "overrides" / "book")])
+        # {% include "_partials/..." %} finds shared pieces of pages (the errata of each chapter, say).
+        self.env = render.make_env([str(self.root / "docs")])
         self.extra.update({
             "settings_schema": [{**row, "current": _lookup(self.gen.results["settings"], row["name"])}
                                 for row in describe()],

@@ -154,11 +154,12 @@ def draw_figures(results: dict, keys: dict[str, str], specs: list[registry.Figur
             seconds[f"figure {spec.name}"] = time.perf_counter() - t
             cache.put("figure", spec.name, key, svgs)
             drawn.append(spec.name)
-        paths = {}
-        for theme, data in svgs.items():
-            rel = f"img/{spec.name}-{theme}.svg"
+        paths: dict[str, Any] = {}
+        for variant, data in svgs.items():
+            rel = f"img/{spec.name}-{variant}.svg"
             files[rel] = data
-            paths[theme] = rel
+            paths[variant] = rel
+            paths[f"{variant}-size"] = drawing.css_size(data)
         try:
             alt = " ".join(spec.alt(inputs).split())
         except BuildError:

@@ -78,8 +78,9 @@ def rewrite(ch: Chapter, included: dict[str, str], here: str) -> str:
     # Paper is light: one figure per place, the light one, on a white card
     # (print.css) so it also reads on screen in the dark scheme.  This halves
     # the weight of a page that carries every figure of the book.
-    out = re.sub(r'<img\b[^>]*#only-dark"[^>]*>', "", out)
-    out = re.sub(r'(<img\b[^>]*?src="[^"#]*)#only-light"', r'\1" class="gd-print-figure"', out)
+    out = re.sub(r'<picture class="gd-dark">.*?</picture>', "", out, flags=re.S)
+    out = re.sub(r'<picture class="gd-light">.*?(<img\b[^>]*?)(/?>)\s*</picture>', r'\1 class="gd-print-figure"\2', out,
+                 flags=re.S)
     return out
 
 

@@ -117,16 +117,29 @@ def _strict(f: Any) -> Any:
     return filtered
 
 
+PHONE_MEDIA = "(max-width: 719px)"  # Material's phone and narrow-tablet layouts: the phone drawing
+
+
 def figure_markdown(fig: Any, page_uri: str, caption: str | None) -> str:
-    base = posixpath.dirname(page_uri)
-    light = posixpath.relpath(fig["light"], base or ".")
-    dark = posixpath.relpath(fig["dark"], base or ".")
-    alt = fig["alt"].replace("[", "(").replace("]", ")").replace('"', "'")
-    parts = [
-        '<figure class="gd-figure" markdown="span">',
-        f'![{alt}]({light}#only-light){{ loading=lazy }}',
-        f'![{alt}]({dark}#only-dark){{ loading=lazy }}',
-    ]
+    """A figure: light and dark pictures (the scheme's CSS shows one), each with its phone drawing.
+
+    Every image carries its size, so nothing moves while it loads; without
+    JavaScript the light one shows (the page's default scheme).
+    """
+    import html
+
+    base = posixpath.dirname(page_uri) or "."
+    alt = html.escape(fig["alt"], quote=True)
+
+    def picture(scheme: str) -> str:
+        wide, narrow = fig[scheme], fig[f"{scheme}-phone"]
+        (w, h), (pw, ph) = fig[f"{scheme}-size"], fig[f"{scheme}-phone-size"]
+        return (f'<picture class="gd-{scheme}">'
+                f'<source media="{PHONE_MEDIA}" srcset="{posixpath.relpath(narrow, base)}" width="{pw}" height="{ph}">'
+                f'<img src="{posixpath.relpath(wide, base)}" alt="{alt}" width="{w}" height="{h}" loading="lazy" '
+                f'decoding="async"></picture>')
+
+    parts = ['<figure class="gd-figure" markdown="span">', picture("light"), picture("dark")]
     if caption:
         parts.append(f"<figcaption>{caption}</figcaption>")
     parts.append("</figure>")

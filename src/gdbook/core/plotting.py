@@ -30,12 +30,45 @@ ROLES_DARK = {
 }
 
 
+# Figures are drawn twice: for a wide screen, and for a phone (shown about 343 CSS px wide at a
+# 375 px viewport).  Sizes are in inches; matplotlib's SVG is in points (72 per inch) and a
+# browser shows a point as 4/3 CSS px, so at its natural width a figure's text of s points reads
+# as s·4/3 px.  Text of SIZE points in a phone figure PHONE_WIDTH wide, shrunk to 343 px, reads as
+# SIZE·343/(72·PHONE_WIDTH) px: 12 pt in 4.6 in gives 12.4 px.  tests/test_figure_text.py measures
+# every figure as shown, at both widths, against 11 px.
+DESKTOP_SIZE = (6.4, 4.0)
+PHONE_SIZE = (4.6, 3.8)
+DESKTOP_FONT = 10.5
+PHONE_FONT = 12.0
+SMALLEST_FONT = {"desktop": 8.5, "phone": 11.0}  # points: the smallest text a figure may use
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
     fg: str
     grid: str
     roles: Mapping[str, str] = field(default_factory=dict)
+    layout: str = "desktop"  # or "phone": narrower, larger type, panels stacked
+
+    @property
+    def phone(self) -> bool:
+        return self.layout == "phone"
+
+    def on(self, layout: str) -> "Theme":
+        """The same colours for another layout."""
+        return Theme(self.name, self.fg, self.grid, self.roles, layout)
+
+    def size(self, desktop: tuple[float, float], phone: tuple[float, float] | None = None) -> tuple[float, float]:
+        """A figure size for this layout (inches); the phone size defaults to the usual phone width."""
+        if not self.phone:
+            return desktop
+        return phone or (PHONE_SIZE[0], desktop[1] * PHONE_SIZE[0] / desktop[0] * 1.15)
+
+    @property
+    def small(self) -> float:
+        """The smallest type a figure may use in this layout (legends, contour labels, notes)."""
+        return SMALLEST_FONT[self.layout]
 
     def c(self, role: str) -> str:
         return self.roles[role]
@@ -46,12 +79,13 @@ class Theme:
 
     def rc(self) -> dict[str, Any]:
         return {
-            "figure.figsize": (6.4, 4.0),
+            "figure.figsize": PHONE_SIZE if self.phone else DESKTOP_SIZE,
             "figure.dpi": 100,
             "savefig.dpi": 200,  # what is drawn as pixels inside an SVG (dense point clouds), for sharp screens
             "font.family": "sans-serif",
             "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
-            "font.size": 10.5,
+            "font.size": PHONE_FONT if self.phone else DESKTOP_FONT,
+            "legend.fontsize": self.small,
             "text.color": self.fg,
             "axes.edgecolor": self.fg,
             "axes.labelcolor": self.fg,
