@@ -127,6 +127,28 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    root = _root(args.root)
+    settings = _settings_path(args, root)
+    _environment(root)
+    from gdbook.book import publish
+    from gdbook.book.check import check
+
+    from gdbook.core.errors import BuildError
+
+    publish.setup_logging(quiet=args.quiet)
+    try:
+        result = check(root, settings)
+    except BuildError as e:
+        print(f"gdbook: {e}", file=sys.stderr)
+        return 1
+    for error in result["errors"]:
+        print(f"gdbook: {error}", file=sys.stderr)
+    print(f"gdbook check: {result['pages']} pages, {_claims(result['claims'])}, "
+          f"{len(result['errors'])} error(s); {len(result['computed'])} sections recomputed", file=sys.stderr)
+    return 1 if result["errors"] else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     root = _root(args.root)
     settings = _settings_path(args, root)
@@ -155,6 +177,8 @@ def parser() -> argparse.ArgumentParser:
         ("serve", cmd_serve, "serve the book on a local address and rebuild it on every edit"),
         ("render", cmd_render, "write the rendered pages and a configuration without gdbook, for a bare "
                                "mkdocs build (the benchmark's floor)"),
+        ("check", cmd_check, "compute and fill every page template under the settings, listing every "
+                             "failure (no MkDocs, no notebooks: quick)"),
     )
     for name, fn, help_ in commands:
         s = sub.add_parser(name, help=help_, description=help_[0].upper() + help_[1:] + ".", epilog=EPILOG,
@@ -173,6 +197,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, metavar="DIR",
                    help="folder for docs/ (rendered pages, generated files) and a bare mkdocs.yml")
     r.add_argument("--quiet", action="store_true", help="print only warnings and errors")
+    sub.choices["check"].add_argument("--quiet", action="store_true", help="print only warnings and errors")
     sub.choices["serve"].add_argument("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT",
                                       help="address to serve on (default: 127.0.0.1:8000)")
     return p

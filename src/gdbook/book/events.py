@@ -124,12 +124,7 @@ class Book:
             return
         # {% include "_partials/..." %} finds shared pieces of pages (the errata of each chapter, say).
         self.env = render.make_env([str(self.root / "docs")])
-        self.extra.update({
-            "settings_schema": [{**row, "current": _lookup(self.gen.results["settings"], row["name"])}
-                                for row in describe()],
-            "results_layout": generation.layout(self.gen.public),
-            "sections": self.gen.sections,
-        })
+        self.extra.update(machinery(self.gen))
         for stage, seconds, detail in self.gen.timings:
             log.info(f"gdbook {stage:<9} {seconds:6.2f} s  {detail}")
 
@@ -157,9 +152,10 @@ class Book:
             rows.append((page.file.src_uri, page.title or "", meta))
         try:
             self.terms = terms.registry(rows)
+            self.extra["errata_partials"] = errata_partials(self.root, [p.file.src_uri for p in nav.pages])
         except BuildError as e:
             self.fail(e)
-            self.terms = []
+            self.extra["errata_partials"] = []
         self.extra["terms"] = terms.as_context(self.terms)
         return nav
 
@@ -297,6 +293,37 @@ class Book:
         if self._warning_handler is not None:
             logging.getLogger("mkdocs").removeHandler(self._warning_handler)
             self._warning_handler = None
+
+
+def machinery(gen: generation.Generated) -> dict[str, Any]:
+    """What the reference pages show of the book's own machinery: its settings, results and sections."""
+    return {
+        "settings_schema": [{**row, "current": _lookup(gen.results["settings"], row["name"])} for row in describe()],
+        "results_layout": generation.layout(gen.public),
+        "sections": gen.sections,
+    }
+
+
+ERRATA = "_partials/errata"  # under docs/: one file per chapter, named like its page
+
+
+def errata_partials(root: Path, reading_order: list[str]) -> list[str]:
+    """The errata of each chapter (``docs/_partials/errata/<page name>.md``), in reading order.
+
+    The errata page includes them in turn; a partial whose chapter is not in
+    the navigation is an error (it would never be shown).
+    """
+    folder = root / "docs" / ERRATA
+    found = {p.stem: p for p in folder.glob("*.md")} if folder.is_dir() else {}
+    ordered = []
+    for uri in reading_order:
+        stem = Path(uri).stem
+        if stem in found:
+            ordered.append(f"{ERRATA}/{stem}.md")
+            del found[stem]
+    if found:
+        raise BuildError(f"docs/{ERRATA}/ has errata for pages not in the navigation: {', '.join(sorted(found))}")
+    return ordered
 
 
 def _lookup(tree: dict, dotted: str) -> Any:
