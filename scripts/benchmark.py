@@ -15,7 +15,7 @@ touched), with caches of its own:
 
 and each page's transferred size: gzip of its HTML plus its own images (both
 the light and the dark variant of each figure, an upper bound), with the
-shared theme, KaTeX and mermaid assets and the search index listed once,
+shared theme and KaTeX assets (CSS and fonts) and the search index listed once,
 apart.  Prints a table and writes JSON.  Timing never goes into the tests.
 
 With ``--lighthouse`` it then runs Lighthouse (the pinned npm devDependency,
@@ -167,7 +167,7 @@ def page_sizes(site: Path) -> tuple[list[dict], list[dict]]:
                       "images": len(mine), "images_gzip_kb": own_gz / 1024, "total_kb": (html_gz + own_gz) / 1024})
     shared = []
     groups = {"theme (Material CSS, JS) and the book's own CSS, JS": "assets/stylesheets|assets/javascripts|assets/images",
-              "KaTeX (JS, CSS, fonts)": "assets/vendor/katex", "mermaid": "assets/vendor/mermaid",
+              "KaTeX (CSS, fonts; math is rendered at build)": "assets/vendor/katex",
               "search index": "search"}
     for label, prefixes in groups.items():
         files = [p for p in site.rglob("*") if p.is_file() and p.resolve() not in own and

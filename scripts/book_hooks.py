@@ -7,6 +7,8 @@ uses the current code once gdbook.live has dropped the old modules.
 
 import importlib
 
+from mkdocs.plugins import CombinedEvent, event_priority
+
 
 def _pages():
     return importlib.import_module("gdbook.bookpages")
@@ -24,8 +26,29 @@ def on_page_content(html, page, config, files):
     return _pages().on_page_content(html, page, config, files)
 
 
-def on_page_context(context, page, config, nav):
+@event_priority(50)  # before the search plugin (priority 0) reads page.content
+def _index_math_as_text(context, page, config, nav):
+    return _pages().index_math_as_text(context, page, config, nav)
+
+
+@event_priority(-50)  # after the search plugin: the published content back, then the printable book
+def _page_context(context, page, config, nav):
     return _pages().on_page_context(context, page, config, nav)
+
+
+on_page_context = CombinedEvent(_index_math_as_text, _page_context)
+
+
+def on_pre_build(config):
+    _pages().on_pre_build(config)
+
+
+def on_post_build(config):
+    _pages().on_post_build(config)
+
+
+def on_build_error(error):
+    _pages().on_build_error(error)
 
 
 def on_pre_page(page, config, files):

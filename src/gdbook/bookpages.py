@@ -9,12 +9,19 @@ rendered when these functions see them.
 * ``reference/about.md``: the line ``<!-- gd:about -->`` becomes the build
   diagram and the provenance of this build (:mod:`gdbook.compute.about`);
 * ``print.md``: ``<div class="gd-print-book"></div>`` becomes the whole book
-  (:mod:`gdbook.printbook`).
+  (:mod:`gdbook.printbook`);
+* every page: its math is rendered by KaTeX and its mermaid diagrams are drawn
+  as SVG at build time (:mod:`gdbook.book.katex`, :mod:`gdbook.book.diagrams`),
+  from memos kept in the project's cache, so a rebuild in which no formula
+  and no diagram changed starts neither Node nor Chromium; the search index
+  reads each formula as text (:func:`index_math_as_text`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +30,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from gdbook import mkdocs_events, notebooks, printbook
+from gdbook.book import diagrams as book_diagrams
+from gdbook.book import katex as book_katex
+from gdbook.book.diagrams import DiagramError, DiagramRenderer
+from gdbook.book.katex import MathError, MathRenderer
+from gdbook.book.memo import Memo
+from gdbook.cache import Cache, default_dir
 from gdbook.compute import about
 from gdbook.registry import BuildError
+
+log = logging.getLogger("mkdocs.gdbook")
 
 ABOUT_PAGE = "reference/about.md"
 ABOUT_MARKER = "<!-- gd:about -->"
@@ -80,15 +95,91 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
     return markdown.replace(ABOUT_MARKER, about_markdown(config, files), 1)
 
 
+# --- math and diagrams, rendered at build time ------------------------------------------
+
+MEMO_KEY = "1"  # the entries carry their own keys (tool version, options, source)
+_render: dict[str, Any] = {}
+
+
+def on_pre_build(config: Any) -> None:
+    close_renderers()
+    root = Path(config.config_file_path).resolve().parent
+    cache = Cache(default_dir(root), enabled=os.environ.get("GDBOOK_NO_CACHE") != "1")
+    math = Memo(cache.get("render", "math", MEMO_KEY))
+    diagrams = Memo(cache.get("render", "diagrams", MEMO_KEY))
+    try:
+        _render.update(cache=cache, math_memo=math, diagram_memo=diagrams, seconds=0.0,
+                       math=MathRenderer(root, math), diagrams=DiagramRenderer(root, diagrams))
+    except (MathError, DiagramError) as e:
+        raise PluginError(f"gdbook: {e}") from None
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
     if notebooks.is_notebook(page.file.src_uri):
-        return notebooks.slim_page(html, page.file.src_uri)
+        html = notebooks.slim_page(html, page.file.src_uri)
+    t = time.perf_counter()
+    where = f"docs/{page.file.src_uri}"
+    try:
+        html = _render["diagrams"].render_html(_render["math"].render_html(html, where), where)
+    except (MathError, DiagramError) as e:
+        raise PluginError(f"gdbook: {e}") from None
+    _render["seconds"] += time.perf_counter() - t
     return html
 
 
+def on_post_build(config: Any) -> None:
+    math, diagrams = _render["math"], _render["diagrams"]
+    close_renderers()
+    for name, memo in (("math", _render["math_memo"]), ("diagrams", _render["diagram_memo"])):
+        if memo.changed():
+            _render["cache"].put("render", name, MEMO_KEY, memo.kept())
+    node = "Node started" if math.started else "no Node"
+    browser = "Chromium launched" if diagrams.launched else "no browser"
+    detail = (f"{math.hits + math.rendered} formulas ({math.rendered} rendered by KaTeX, {node}); "
+              f"{diagrams.hits + diagrams.drawn} diagram SVGs ({diagrams.drawn} drawn, {browser})")
+    mkdocs_events.generated().timings.append(("math+svg", _render["seconds"], detail))
+    log.info(f"gdbook math+svg  {_render['seconds']:6.2f} s  {detail}")
+
+
+def on_build_error(error: Exception) -> None:
+    close_renderers()
+
+
+def close_renderers() -> None:
+    for name in ("math", "diagrams"):
+        renderer = _render.pop(name, None)
+        if renderer is not None:
+            renderer.close()
+
+
+def index_math_as_text(context: dict, page: Any, config: Any, nav: Any) -> dict:
+    """Before the search plugin indexes ``page.content``: each formula as readable text, each diagram
+    by its text version (KaTeX's HTML would put the TeX source and every glyph twice in the index)."""
+    if page.content:
+        page._gd_content = page.content
+        page.content = book_diagrams.search_view(book_katex.search_view(page.content))
+    return context
+
+
+def restore_math(page: Any) -> None:
+    """After the search plugin: the page's content as it is published."""
+    kept = getattr(page, "_gd_content", None)
+    if kept is not None:
+        page.content = kept
+        del page._gd_content
+
+
 def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
-    if page.file.src_uri != PRINT_PAGE:
-        return context
+    restore_math(page)
+    if page.file.src_uri == PRINT_PAGE:
+        print_book(page, nav)
+    # The KaTeX fonts this page's math uses, preloaded by docs/overrides/main.html.
+    fonts = _render["math"].fonts(page.content or "") if "math" in _render else []
+    context["gd_math_fonts"] = [f"assets/vendor/katex/fonts/{f}" for f in fonts]
+    return context
+
+
+def print_book(page: Any, nav: Any) -> None:
     here = page.file.dest_uri
     chapters = []
     for p in nav.pages:
@@ -103,7 +194,6 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
         page.content = printbook.insert(page.content, book)
     except ValueError as e:
         raise PluginError(f"gdbook: {e}") from None
-    return context
 
 
 # --- About this book ----------------------------------------------------------------
@@ -146,7 +236,9 @@ def about_markdown(config: Any, files: Files) -> str:
     out += [f"| {k} | {v} |" for k, v in rows]
     out += ["", "Python packages:", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in ver["packages"].items()]
-    out += ["", "Served from the site itself (pinned by `package-lock.json`):", "", "| package | version |", "|---|---|"]
+    out += ["", "Front-end packages, pinned by `package-lock.json`: KaTeX renders the math and mermaid draws the "
+            "diagrams when the book is built (the site serves only KaTeX's stylesheet and fonts, and runs no "
+            "math or diagram script):", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in ver["front_end"].items()]
     out += ["", "Compute sections, in the order they run (each is one top-level key of `results.json`):", "",
             "| key | module | depends on |", "|---|---|---|"]

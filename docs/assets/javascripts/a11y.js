@@ -1,4 +1,6 @@
 // gdbook: accessibility fixes for what the theme creates in the browser.
+// (Math and diagrams need none: they are rendered at build time, with their
+// names, roles and keyboard access in the HTML; see src/gdbook/book/.)
 (function () {
   "use strict";
 
@@ -11,57 +13,42 @@
     });
   }
 
-  // A box that scrolls sideways (a wide equation or table on a phone) must be
-  // reachable by keyboard so it can be scrolled (axe: scrollable-region-focusable).
+  // A box that scrolls sideways (a wide table on a phone) must be reachable
+  // by keyboard so it can be scrolled (axe: scrollable-region-focusable).
+  // Display equations come focusable from the build (they work without
+  // JavaScript); here those that fit their column leave the Tab order, and
+  // come back to it when the window narrows.
   function focusableScrollers() {
-    document.querySelectorAll(".md-typeset div.arithmatex, .md-typeset .katex-display, .md-typeset .md-typeset__scrollwrap, .md-typeset table")
-      .forEach(function (box) {
-        var scrolls = box.scrollWidth > box.clientWidth + 1;
-        if (scrolls && !box.hasAttribute("tabindex")) {
-          box.setAttribute("tabindex", "0");
-          box.dataset.gdScroll = "1";
-        } else if (!scrolls && box.dataset.gdScroll) {
-          box.removeAttribute("tabindex");
-          delete box.dataset.gdScroll;
-        }
-      });
-  }
-
-  // KaTeX shows math as HTML hidden from screen readers and reads it out from
-  // MathML that is hidden from view. A table header, a content tab's label or
-  // a link holding only math then has no text that is both visible and
-  // readable (axe: empty-table-header, label, link-name): there, expose the
-  // visible rendering and hide the MathML copy instead.
-  function mathOnlyHeaders() {
-    document.querySelectorAll(".md-typeset th, .md-typeset label, .md-typeset a, .md-typeset summary").forEach(function (th) {
-      if (!th.querySelector(".katex")) return;
-      var clone = th.cloneNode(true);
-      clone.querySelectorAll(".katex").forEach(function (k) { k.remove(); });
-      if (clone.textContent.trim()) return; // it has words of its own
-      th.querySelectorAll(".katex").forEach(function (k) {
-        var html = k.querySelector(".katex-html"), mathml = k.querySelector(".katex-mathml");
-        if (html) html.removeAttribute("aria-hidden");
-        if (mathml) mathml.setAttribute("aria-hidden", "true");
-      });
+    document.querySelectorAll(".md-typeset .md-typeset__scrollwrap, .md-typeset table").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.gdScroll = "1";
+      } else if (!scrolls && box.dataset.gdScroll) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.gdScroll;
+      }
     });
-  }
-
-  function fix() {
-    nameCodeToolbars();
-    focusableScrollers();
-    mathOnlyHeaders();
+    document.querySelectorAll(".md-typeset .gd-eq").forEach(function (box) {
+      box.tabIndex = box.scrollWidth > box.clientWidth + 1 ? 0 : -1;
+    });
   }
 
   var pending = false;
   function schedule() {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; fix(); });
+    window.requestAnimationFrame(function () {
+      pending = false;
+      nameCodeToolbars();
+      focusableScrollers();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    fix();
-    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
+    schedule();
+    // Material builds the code toolbars after load (and again on instant navigation).
+    new MutationObserver(schedule).observe(document.querySelector(".md-content") || document.body, { childList: true, subtree: true });
     window.addEventListener("resize", schedule);
   });
 })();
