@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gdbook import registry
+from gdbook.book.images import svg_size
 from gdbook.cache import Cache, make_key, package_key
 from gdbook.outputs import write_atomic
 from gdbook.registry import BuildError
@@ -28,6 +29,8 @@ class FigureOut:
     alt: str
     light: str  # path under the generated folder, e.g. "img/data-scatter-light.svg"
     dark: str
+    width: int = 0  # CSS pixels, for <img width height>: the browser reserves the space (no layout shift)
+    height: int = 0
 
 
 @dataclass
@@ -169,7 +172,8 @@ def draw_figures(results: dict, keys: dict[str, str], cache: Cache, out_dir: Pat
         alt = " ".join(spec.alt(results).split())
         if not alt:
             raise BuildError(f"figure '{spec.name}' has empty alt text")
-        out[spec.name] = FigureOut(spec.name, alt, paths["light"], paths["dark"])
+        width, height = svg_size(svgs["light"])
+        out[spec.name] = FigureOut(spec.name, alt, paths["light"], paths["dark"], width, height)
     return out, drawn, files
 
 

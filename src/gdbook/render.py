@@ -98,10 +98,12 @@ def figure_markdown(fig: Any, page_uri: str, caption: str | None) -> str:
     light = posixpath.relpath(fig.light, base or ".")
     dark = posixpath.relpath(fig.dark, base or ".")
     alt = fig.alt.replace("[", "(").replace("]", ")").replace('"', "'")
+    # Width and height: the browser keeps the figure's space before the image arrives (no layout shift).
+    size = f' width="{fig.width}" height="{fig.height}"' if getattr(fig, "width", 0) else ""
     parts = [
         '<figure class="gd-figure" markdown="span">',
-        f'![{alt}]({light}#only-light){{ loading=lazy }}',
-        f'![{alt}]({dark}#only-dark){{ loading=lazy }}',
+        f'![{alt}]({light}#only-light){{ loading=lazy{size} }}',
+        f'![{alt}]({dark}#only-dark){{ loading=lazy{size} }}',
     ]
     if caption:
         parts.append(f"<figcaption>{caption}</figcaption>")
