@@ -37,13 +37,18 @@ def main() -> int:
                 page = ctx.new_page()
                 for target in targets:
                     page.goto(f"{base}/{target}", wait_until="networkidle")
-                    # Lazy images below the fold would be blank in a full-page shot (Playwright's
-                    # evaluate runs even with the page's JavaScript off).
-                    page.evaluate("""async () => {
-                      const imgs = [...document.images];
-                      imgs.forEach((i) => { i.loading = "eager"; });
-                      await Promise.all(imgs.map((i) => i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; })));
-                    }""")
+                    # Lazy images below the fold would be blank in a full-page shot.  With the page's
+                    # JavaScript off Playwright's own script still runs but no event handler or timer
+                    # does: there, wait from Python instead of for onload.
+                    if js:
+                        page.evaluate("""async () => {
+                          const imgs = [...document.images];
+                          imgs.forEach((i) => { i.loading = "eager"; });
+                          await Promise.all(imgs.map((i) => i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; })));
+                        }""")
+                    else:
+                        page.evaluate("() => { [...document.images].forEach((i) => { i.loading = 'eager'; }); }")
+                        page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(300)
                     name = target.replace("/", "_").removesuffix(".html")
                     path = out / f"{name}-{scheme}-{label}.png"

@@ -212,17 +212,27 @@ def test_diagrams_follow_the_colour_scheme(built_site, browser_session):
 
 
 EQUATIONS = """
-() => [...document.querySelectorAll('article .gd-eq')].filter(e => e.offsetParent !== null).map((box) => {
-  const r = box.getBoundingClientRect(), s = getComputedStyle(box);
-  const parts = [...box.querySelectorAll(':scope > .katex-display')].map(p => p.getBoundingClientRect());
-  return {
-    scrolls: box.scrollWidth > box.clientWidth + 1, overflowX: s.overflowX, tabIndex: box.tabIndex,
-    name: box.getAttribute('aria-label'), role: box.getAttribute('role'), right: r.right,
-    page: document.documentElement.clientWidth, row: box.classList.contains('gd-eq--row'),
-    stacked: parts.length > 1 && parts[1].top >= parts[0].bottom - 1,
-    partsFit: parts.every(p => p.width <= r.width + 1), together: parts.reduce((w, p) => w + p.width, 0),
-  };
-})
+async () => {
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const out = [];
+  for (const box of document.querySelectorAll('article .gd-eq')) {
+    // hidden: in a closed solution (its content is not rendered), in another content tab
+    if (box.closest('details:not([open])') || box.offsetParent === null) continue;
+    box.scrollIntoView({ block: 'center' });  // a11y.js measures a box when it comes near the screen
+    await frames();  // the block around it is rendered (content-visibility) ...
+    await frames();  // ... then the box is seen by a11y.js's IntersectionObserver
+    const r = box.getBoundingClientRect(), s = getComputedStyle(box);
+    const parts = [...box.querySelectorAll(':scope > .katex-display')].map(p => p.getBoundingClientRect());
+    out.push({
+      scrolls: box.scrollWidth > box.clientWidth + 1, overflowX: s.overflowX, tabIndex: box.tabIndex,
+      name: box.getAttribute('aria-label'), role: box.getAttribute('role'), right: r.right,
+      page: document.documentElement.clientWidth, row: box.classList.contains('gd-eq--row'),
+      stacked: parts.length > 1 && parts[1].top >= parts[0].bottom - 1,
+      together: parts.reduce((w, p) => w + p.width, 0),
+    });
+  }
+  return out;
+}
 """
 
 
@@ -235,7 +245,6 @@ def test_equations_on_a_phone(built_site, browser_session):
     problems, scrolling, stacked = [], 0, 0
     for path in pages(built_site):
         page.goto(f"{base}/{path}", wait_until="load")
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # a11y.js
         for e in page.evaluate(EQUATIONS):
             if e["right"] > e["page"] + 1:
                 problems.append(f"{path}: an equation box runs past the page: {e}")

@@ -13,24 +13,47 @@
     });
   }
 
-  // A box that scrolls sideways (a wide table on a phone) must be reachable
-  // by keyboard so it can be scrolled (axe: scrollable-region-focusable).
-  // Display equations come focusable from the build (they work without
-  // JavaScript); here those that fit their column leave the Tab order, and
-  // come back to it when the window narrows.
-  function focusableScrollers() {
-    document.querySelectorAll(".md-typeset .md-typeset__scrollwrap, .md-typeset table").forEach(function (box) {
-      var scrolls = box.scrollWidth > box.clientWidth + 1;
-      if (scrolls && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.dataset.gdScroll = "1";
-      } else if (!scrolls && box.dataset.gdScroll) {
-        box.removeAttribute("tabindex");
-        delete box.dataset.gdScroll;
+  // A box that scrolls sideways (a wide equation or table on a phone) must be
+  // reachable by keyboard so it can be scrolled (axe: scrollable-region-focusable).
+  // Display equations come focusable from the build (that works without
+  // JavaScript): those that fit their column leave the Tab order here.  A box
+  // is measured only when it comes near the screen (IntersectionObserver):
+  // measuring them all at load would lay out the whole page at once, content
+  // the browser otherwise skips until it is scrolled to (content-visibility).
+  var BOXES = ".md-typeset .gd-eq, .md-typeset .md-typeset__scrollwrap, .md-typeset table";
+  var near = new Set();
+
+  function check(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (box.classList.contains("gd-eq")) {
+      box.tabIndex = scrolls ? 0 : -1;
+    } else if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.dataset.gdScroll = "1";
+    } else if (!scrolls && box.dataset.gdScroll) {
+      box.removeAttribute("tabindex");
+      delete box.dataset.gdScroll;
+    }
+  }
+
+  var watcher = new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) {
+        near.add(e.target);
+        check(e.target);
+      } else {
+        near.delete(e.target);
       }
     });
-    document.querySelectorAll(".md-typeset .gd-eq").forEach(function (box) {
-      box.tabIndex = box.scrollWidth > box.clientWidth + 1 ? 0 : -1;
+  }, { rootMargin: "50% 0px" });
+  var watched = new WeakSet();
+
+  function watchBoxes() {
+    document.querySelectorAll(BOXES).forEach(function (box) {
+      if (!watched.has(box)) {
+        watched.add(box);
+        watcher.observe(box);
+      }
     });
   }
 
@@ -41,14 +64,17 @@
     window.requestAnimationFrame(function () {
       pending = false;
       nameCodeToolbars();
-      focusableScrollers();
+      watchBoxes();
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     schedule();
-    // Material builds the code toolbars after load (and again on instant navigation).
-    new MutationObserver(schedule).observe(document.querySelector(".md-content") || document.body, { childList: true, subtree: true });
-    window.addEventListener("resize", schedule);
+    // Material builds the code toolbars and table wrappers after load.
+    new MutationObserver(schedule).observe(document.querySelector(".md-content") || document.body,
+                                           { childList: true, subtree: true });
+    // A box's width changes with the window, and when KaTeX's fonts arrive.
+    window.addEventListener("resize", function () { near.forEach(check); });
+    if (document.fonts) document.fonts.addEventListener("loadingdone", function () { near.forEach(check); });
   });
 })();
