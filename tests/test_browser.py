@@ -157,7 +157,11 @@ def test_every_page(built_site, browser_session, viewport):
         if r["late_fonts"]:
             problems.append(f"KaTeX fonts used but not preloaded: {r['late_fonts']}")
         if r["cls"] >= 0.05:
-            problems.append(f"the layout shifts while the page loads: CLS {r['cls']:.3f}")
+            # Once more: on a loaded machine a font can arrive after the first paint.  A shift built
+            # into the page (an image without a size, the explorer's space) shows up every time.
+            again = visit(browser_session, path, viewport=viewport)["cls"]
+            if again >= 0.05:
+                problems.append(f"the layout shifts while the page loads: CLS {r['cls']:.3f}, then {again:.3f}")
         if problems:
             failures.append(f"{path}: " + "; ".join(problems))
     assert not failures, "\n".join(failures)
