@@ -33,6 +33,7 @@ build timings and measures an already built site (``--site``, default ``site/``)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -220,26 +221,37 @@ def lighthouse_page(url: str, out: Path) -> dict:
             "lcp_element": lcp_el, "render_blocking": blocking, "main_thread_by_script": bootup}
 
 
-def lighthouse(site: Path, only: list[str], runs: int) -> list[dict]:
-    """Every page of ``site`` (or ``only``) through Lighthouse; the median of ``runs`` runs per page."""
+def lighthouse(site: Path, only: list[str], runs: int, baseline: Path | None = None) -> list[dict] | tuple[list[dict], list[dict]]:
+    """Every page of ``site`` (or ``only``) through Lighthouse; the median of ``runs`` runs per page.
+
+    With ``baseline`` (another built site, e.g. of an earlier commit) each run of a page is taken on
+    both sites one after the other, so that both see the same load on the machine; returns the two
+    tables (site, baseline).
+    """
     from browser import pages, serve
 
     if not LIGHTHOUSE.exists():
         sys.exit("benchmark: Lighthouse is not installed: run `npm ci` (it is a devDependency in package.json)")
-    rows = []
-    with tempfile.TemporaryDirectory(prefix="gdbook-lh-") as tmp, serve(site, compress=True) as base:
+    sites = [site] + ([baseline] if baseline else [])
+    tables: list[list[dict]] = [[] for _ in sites]
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="gdbook-lh-") as tmp:
+        bases = [stack.enter_context(serve(s, compress=True)) for s in sites]
         for page in only or pages(site):
-            results = [lighthouse_page(f"{base}/{page}", Path(tmp) / f"{i}.json") for i in range(runs)]
-            row = {"page": page, "runs": len(results)}
-            for k in ("score", "fcp_ms", "lcp_ms", "tbt_ms", "cls", "si_ms"):
-                row[k] = statistics.median(r[k] for r in results)
-            for k in ("lcp_element", "render_blocking", "main_thread_by_script"):
-                row[k] = results[-1][k]
-            row["ok"] = (row["score"] >= LH_TARGETS["score"] and row["tbt_ms"] <= LH_TARGETS["tbt_ms"]
-                         and row["cls"] < LH_TARGETS["cls"])
-            print(f"  lighthouse {page}: {row['score']:.2f}", file=sys.stderr, flush=True)
-            rows.append(row)
-    return rows
+            results: list[list[dict]] = [[] for _ in sites]
+            for i in range(runs):
+                for k, base in enumerate(bases):
+                    results[k].append(lighthouse_page(f"{base}/{page}", Path(tmp) / f"{k}-{i}.json"))
+            for k, res in enumerate(results):
+                row = {"page": page, "runs": len(res)}
+                for key in ("score", "fcp_ms", "lcp_ms", "tbt_ms", "cls", "si_ms"):
+                    row[key] = statistics.median(r[key] for r in res)
+                for key in ("lcp_element", "render_blocking", "main_thread_by_script"):
+                    row[key] = res[-1][key]
+                row["ok"] = (row["score"] >= LH_TARGETS["score"] and row["tbt_ms"] <= LH_TARGETS["tbt_ms"]
+                             and row["cls"] < LH_TARGETS["cls"])
+                tables[k].append(row)
+            print(f"  lighthouse {page}: " + " | ".join(f"{t[-1]['score']:.2f}" for t in tables), file=sys.stderr, flush=True)
+    return (tables[0], tables[1]) if baseline else tables[0]
 
 
 def print_lighthouse(rows: list[dict]) -> None:
@@ -268,15 +280,30 @@ def main() -> int:
                     help="only run Lighthouse, on an already built site (--site)")
     ap.add_argument("--site", default=str(ROOT / "site"), help="the site --lighthouse-only measures")
     ap.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (the median is kept)")
+    ap.add_argument("--baseline", help="with --lighthouse-only: another built site (an earlier commit's) measured "
+                                       "page by page alongside, run for run, so both see the same machine load")
     ap.add_argument("pages", nargs="*", help="with --lighthouse-only: only these pages (e.g. part1/rules.html)")
     args = ap.parse_args()
     info = machine()
     if args.lighthouse_only:
-        rows = lighthouse(Path(args.site), args.pages, args.runs)
+        base_rows = None
+        if args.baseline:
+            rows, base_rows = lighthouse(Path(args.site), args.pages, args.runs, Path(args.baseline))
+        else:
+            rows = lighthouse(Path(args.site), args.pages, args.runs)
+        info["load_average_at_end"] = os.getloadavg()
         result = {"machine": info, "lighthouse_version": lighthouse_version(), "lighthouse": rows,
-                  "lighthouse_targets": LH_TARGETS}
+                  "lighthouse_targets": LH_TARGETS, "site": str(Path(args.site).resolve())}
+        if base_rows is not None:
+            result.update(baseline=str(Path(args.baseline).resolve()), lighthouse_baseline=base_rows)
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
+        print(f"Machine: {info['cpu']}, {info['cores']} cores; load average {info['load_average_at_start'][0]:.1f} "
+              f"at the start, {info['load_average_at_end'][0]:.1f} at the end")
+        if base_rows is not None:
+            print(f"\nbaseline: {args.baseline}")
+            print_lighthouse(base_rows)
+            print(f"\nthis site: {args.site}")
         print_lighthouse(rows)
         print(f"\nwritten to {args.json}")
         return 0 if all(r["ok"] for r in rows) else 1
