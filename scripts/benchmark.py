@@ -15,15 +15,25 @@ touched), with caches of its own:
 
 and each page's transferred size: gzip of its HTML plus its own images (both
 the light and the dark variant of each figure, an upper bound), with the
-shared theme, KaTeX and mermaid assets and the search index listed once,
+shared theme and KaTeX assets (CSS and fonts) and the search index listed once,
 apart.  Prints a table and writes JSON.  Timing never goes into the tests.
 
-    .venv/bin/python scripts/benchmark.py [--repeat 3] [--json build/benchmark.json]
+With ``--lighthouse`` it then runs Lighthouse (the pinned npm devDependency,
+CLI, mobile, default simulated throttling, performance only) on every page of
+the site it built, served with gzip as a static host serves it
+(``tests/browser.py``, ``serve(compress=True)``), in Debian's Chromium, and
+reports per page the performance score, LCP, TBT and CLS against the targets
+(score >= 0.95, TBT <= 200 ms, CLS < 0.05).  ``--lighthouse-only`` skips the
+build timings and measures an already built site (``--site``, default ``site/``).
+
+    .venv/bin/python scripts/benchmark.py [--repeat 3] [--json build/benchmark.json] [--lighthouse]
+    .venv/bin/python scripts/benchmark.py --lighthouse-only [--site site] [--runs 1] [PAGE ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -38,6 +48,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
 COPY = ("src", "docs", "scripts", "mkdocs.yml", "pyproject.toml", "package-lock.json")
 PROSE_PAGE = "docs/part2/dataset.md"
 COMPUTE_MODULE = "src/gdbook/compute/dataset.py"
@@ -157,7 +168,7 @@ def page_sizes(site: Path) -> tuple[list[dict], list[dict]]:
                       "images": len(mine), "images_gzip_kb": own_gz / 1024, "total_kb": (html_gz + own_gz) / 1024})
     shared = []
     groups = {"theme (Material CSS, JS) and the book's own CSS, JS": "assets/stylesheets|assets/javascripts|assets/images",
-              "KaTeX (JS, CSS, fonts)": "assets/vendor/katex", "mermaid": "assets/vendor/mermaid",
+              "KaTeX (CSS, fonts; math is rendered at build)": "assets/vendor/katex",
               "search index": "search"}
     for label, prefixes in groups.items():
         files = [p for p in site.rglob("*") if p.is_file() and p.resolve() not in own and
@@ -166,12 +177,136 @@ def page_sizes(site: Path) -> tuple[list[dict], list[dict]]:
     return pages, shared
 
 
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LH_TARGETS = {"score": 0.95, "tbt_ms": 200, "cls": 0.05}
+
+
+def lighthouse_page(url: str, out: Path) -> dict:
+    """One Lighthouse run (mobile, simulated throttling, performance only) of one URL."""
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    cmd = [str(LIGHTHOUSE), url, "--only-categories=performance", "--form-factor=mobile",
+           "--output=json", f"--output-path={out}", f"--chrome-path={CHROMIUM}",
+           f"--chrome-flags={' '.join(CHROMIUM_ARGS)}", "--quiet"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    if proc.returncode != 0 or not out.is_file():
+        raise RuntimeError(f"lighthouse failed on {url}:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    report = json.loads(out.read_text(encoding="utf-8"))
+    audits = report["audits"]
+    if report.get("runtimeError"):
+        raise RuntimeError(f"lighthouse could not measure {url}: {report['runtimeError']}")
+
+    def value(name: str) -> float:
+        return audits[name].get("numericValue") or 0.0
+
+    def details(name: str) -> list:
+        audit = audits.get(name, {})
+        if audit.get("errorMessage"):  # Lighthouse 12's trace reader trips on some of newer Chromium's events
+            return [{"error": audit["errorMessage"][:100]}]
+        return (audit.get("details") or {}).get("items") or []
+
+    lcp_el = ""
+    for item in details("largest-contentful-paint-element"):  # a list of tables, the first names the element
+        rows = item.get("items") or []
+        snippet = (rows[0].get("node") or {}).get("snippet", "") if rows else item.get("error", "")
+        lcp_el = lcp_el or snippet[:120]
+    blocking = [i.get("url", "").split("/", 3)[-1] if "url" in i else i.get("error", "")
+                for i in details("render-blocking-resources")]
+    bootup = [{"url": i.get("url", "").split("/", 3)[-1], "ms": round(i.get("total", 0))}
+              for i in details("bootup-time")[:4] if "url" in i]
+    return {"score": report["categories"]["performance"]["score"], "fcp_ms": value("first-contentful-paint"),
+            "lcp_ms": value("largest-contentful-paint"), "tbt_ms": value("total-blocking-time"),
+            "cls": value("cumulative-layout-shift"), "si_ms": value("speed-index"),
+            "lcp_element": lcp_el, "render_blocking": blocking, "main_thread_by_script": bootup}
+
+
+def lighthouse(site: Path, only: list[str], runs: int, baseline: Path | None = None) -> list[dict] | tuple[list[dict], list[dict]]:
+    """Every page of ``site`` (or ``only``) through Lighthouse; the median of ``runs`` runs per page.
+
+    With ``baseline`` (another built site, e.g. of an earlier commit) each run of a page is taken on
+    both sites one after the other, so that both see the same load on the machine; returns the two
+    tables (site, baseline).
+    """
+    from browser import pages, serve
+
+    if not LIGHTHOUSE.exists():
+        sys.exit("benchmark: Lighthouse is not installed: run `npm ci` (it is a devDependency in package.json)")
+    sites = [site] + ([baseline] if baseline else [])
+    tables: list[list[dict]] = [[] for _ in sites]
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory(prefix="gdbook-lh-") as tmp:
+        bases = [stack.enter_context(serve(s, compress=True)) for s in sites]
+        for page in only or pages(site):
+            results: list[list[dict]] = [[] for _ in sites]
+            for i in range(runs):
+                for k, base in enumerate(bases):
+                    results[k].append(lighthouse_page(f"{base}/{page}", Path(tmp) / f"{k}-{i}.json"))
+            for k, res in enumerate(results):
+                row = {"page": page, "runs": len(res)}
+                for key in ("score", "fcp_ms", "lcp_ms", "tbt_ms", "cls", "si_ms"):
+                    row[key] = statistics.median(r[key] for r in res)
+                for key in ("lcp_element", "render_blocking", "main_thread_by_script"):
+                    row[key] = res[-1][key]
+                row["ok"] = (row["score"] >= LH_TARGETS["score"] and row["tbt_ms"] <= LH_TARGETS["tbt_ms"]
+                             and row["cls"] < LH_TARGETS["cls"])
+                tables[k].append(row)
+            print(f"  lighthouse {page}: " + " | ".join(f"{t[-1]['score']:.2f}" for t in tables), file=sys.stderr, flush=True)
+    return (tables[0], tables[1]) if baseline else tables[0]
+
+
+def print_lighthouse(rows: list[dict]) -> None:
+    print(f"\nLighthouse {lighthouse_version()} (mobile, simulated throttling, performance), "
+          f"served with gzip; targets: score >= {LH_TARGETS['score']}, TBT <= {LH_TARGETS['tbt_ms']} ms, "
+          f"CLS < {LH_TARGETS['cls']}")
+    print("\n| page | performance | LCP | TBT | CLS | met |\n|---|---:|---:|---:|---:|---|")
+    for r in rows:
+        print(f"| {r['page']} | {r['score']:.2f} | {r['lcp_ms'] / 1000:.1f} s | {r['tbt_ms']:.0f} ms | "
+              f"{r['cls']:.3f} | {'yes' if r['ok'] else 'NO'} |")
+
+
+def lighthouse_version() -> str:
+    try:
+        return json.loads((ROOT / "node_modules" / "lighthouse" / "package.json").read_text())["version"]
+    except OSError:
+        return "?"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs of each cheap measurement (the median is kept)")
     ap.add_argument("--json", default=str(ROOT / "build" / "benchmark.json"), help="where to write the results")
+    ap.add_argument("--lighthouse", action="store_true", help="also run Lighthouse on every page of the built copy")
+    ap.add_argument("--lighthouse-only", action="store_true",
+                    help="only run Lighthouse, on an already built site (--site)")
+    ap.add_argument("--site", default=str(ROOT / "site"), help="the site --lighthouse-only measures")
+    ap.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (the median is kept)")
+    ap.add_argument("--baseline", help="with --lighthouse-only: another built site (an earlier commit's) measured "
+                                       "page by page alongside, run for run, so both see the same machine load")
+    ap.add_argument("pages", nargs="*", help="with --lighthouse-only: only these pages (e.g. part1/rules.html)")
     args = ap.parse_args()
     info = machine()
+    if args.lighthouse_only:
+        base_rows = None
+        if args.baseline:
+            rows, base_rows = lighthouse(Path(args.site), args.pages, args.runs, Path(args.baseline))
+        else:
+            rows = lighthouse(Path(args.site), args.pages, args.runs)
+        info["load_average_at_end"] = os.getloadavg()
+        result = {"machine": info, "lighthouse_version": lighthouse_version(), "lighthouse": rows,
+                  "lighthouse_targets": LH_TARGETS, "site": str(Path(args.site).resolve())}
+        if base_rows is not None:
+            result.update(baseline=str(Path(args.baseline).resolve()), lighthouse_baseline=base_rows)
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
+        print(f"Machine: {info['cpu']}, {info['cores']} cores; load average {info['load_average_at_start'][0]:.1f} "
+              f"at the start, {info['load_average_at_end'][0]:.1f} at the end")
+        if base_rows is not None:
+            print(f"\nbaseline: {args.baseline}")
+            print_lighthouse(base_rows)
+            print(f"\nthis site: {args.site}")
+        print_lighthouse(rows)
+        print(f"\nwritten to {args.json}")
+        return 0 if all(r["ok"] for r in rows) else 1
     with tempfile.TemporaryDirectory(prefix="gdbook-bench-") as tmp:
         c = Copy(Path(tmp))
         cold, cold_runs, cold_report = median_of(args.repeat, c.cold)
@@ -196,6 +331,7 @@ def main() -> int:
         bare, bare_runs, _ = median_of(args.repeat, lambda: (c.bare(out), None))
         notebooks, notebook_runs, _ = median_of(args.repeat, c.notebooks)
         pages, shared = page_sizes(c.site)
+        lh_rows = lighthouse(c.site, [], args.runs) if args.lighthouse else None
     rows = [
         ("cold build (empty caches)", cold, f"{len(cold_report['recomputed'])} sections computed, {len(cold_report['redrawn'])} figures drawn"),
         ("warm rebuild, nothing changed", warm, f"{len(warm_report['recomputed'])} recomputed, {len(warm_report['redrawn'])} redrawn"),
@@ -211,11 +347,16 @@ def main() -> int:
         f"no page over {PAGE_LIMIT_KB} KB": {"value": max(p["total_kb"] for p in pages),
                                             "ok": all(p["total_kb"] <= PAGE_LIMIT_KB for p in pages)},
     }
+    if lh_rows is not None:
+        targets["Lighthouse: every page meets its targets"] = {
+            "value": min(r["score"] for r in lh_rows), "ok": all(r["ok"] for r in lh_rows)}
     result = {"machine": info, "repeat": args.repeat,
               "timings": [{"what": w, "seconds": round(s, 3), "detail": d} for w, s, d in rows],
               "runs": {"cold": cold_runs, "warm": warm_runs, "prose": prose_runs, "compute": compute_runs,
                        "bare": bare_runs, "notebooks": notebook_runs},
               "render_seconds": render_s, "targets": targets, "pages": pages, "shared_assets": shared}
+    if lh_rows is not None:
+        result.update(lighthouse_version=lighthouse_version(), lighthouse=lh_rows, lighthouse_targets=LH_TARGETS)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(result, indent=1) + "\n")
 
@@ -234,6 +375,8 @@ def main() -> int:
     print("\n| shared, loaded once | files | gzip |\n|---|---:|---:|")
     for s in shared:
         print(f"| {s['what']} | {s['files']} | {s['gzip_kb']:.1f} KB |")
+    if lh_rows is not None:
+        print_lighthouse(lh_rows)
     print(f"\nwritten to {args.json}")
     return 0 if all(t["ok"] for t in targets.values()) else 1
 

@@ -1,6 +1,6 @@
 """Screenshot built pages as a reader sees them: light and dark, desktop and phone.
 
-    python scripts/screenshot.py [PAGE ...] [--site site] [--out build/screenshots] [--full]
+    python scripts/screenshot.py [PAGE ...] [--site site] [--out build/screenshots] [--full] [--no-js]
 
 PAGE is a path in the site such as ``part2/dataset.html`` (default: every page).
 """
@@ -23,23 +23,32 @@ def main() -> int:
     ap.add_argument("--site", default=str(ROOT / "site"))
     ap.add_argument("--out", default=str(ROOT / "build" / "screenshots"))
     ap.add_argument("--full", action="store_true", help="whole page, not just the first screen")
+    ap.add_argument("--no-js", action="store_true", help="also with JavaScript off (light scheme, as the HTML says)")
     args = ap.parse_args()
     site, out = Path(args.site), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     targets = args.pages or pages(site)
     with serve(site) as base, chromium() as browser:
-        for scheme in ("light", "dark"):
+        runs = [(scheme, True) for scheme in ("light", "dark")] + ([("nojs", False)] if args.no_js else [])
+        for scheme, js in runs:
             for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-                ctx = browser.new_context(viewport=viewport, color_scheme=scheme, device_scale_factor=1)
+                ctx = browser.new_context(viewport=viewport, color_scheme="light" if scheme == "nojs" else scheme,
+                                          device_scale_factor=1, java_script_enabled=js)
                 page = ctx.new_page()
                 for target in targets:
                     page.goto(f"{base}/{target}", wait_until="networkidle")
-                    # Lazy images below the fold would be blank in a full-page shot.
-                    page.evaluate("""async () => {
-                      const imgs = [...document.images];
-                      imgs.forEach((i) => { i.loading = "eager"; });
-                      await Promise.all(imgs.map((i) => i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; })));
-                    }""")
+                    # Lazy images below the fold would be blank in a full-page shot.  With the page's
+                    # JavaScript off Playwright's own script still runs but no event handler or timer
+                    # does: there, wait from Python instead of for onload.
+                    if js:
+                        page.evaluate("""async () => {
+                          const imgs = [...document.images];
+                          imgs.forEach((i) => { i.loading = "eager"; });
+                          await Promise.all(imgs.map((i) => i.complete ? null : new Promise((r) => { i.onload = i.onerror = r; })));
+                        }""")
+                    else:
+                        page.evaluate("() => { [...document.images].forEach((i) => { i.loading = 'eager'; }); }")
+                        page.wait_for_load_state("networkidle")
                     page.wait_for_timeout(300)
                     name = target.replace("/", "_").removesuffix(".html")
                     path = out / f"{name}-{scheme}-{label}.png"

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
+import io
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,10 +31,44 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+# What a static host (GitHub Pages, Netlify, nginx's gzip_types) compresses.
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml",
+              "application/manifest+json")
+
+
+class _Gzip(_Quiet):
+    """Like a static host: text responses gzipped when the client accepts it, with a Content-Length."""
+
+    _compressed: dict[tuple[str, float], bytes] = {}  # shared by every request of the server: (path, mtime) → gzip
+
+    def send_head(self):  # noqa: ANN201 - SimpleHTTPRequestHandler's hook
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        ctype = self.guess_type(path)
+        wants = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants and os.path.isfile(path) and ctype.startswith(TEXT_TYPES)) or self.path.endswith("/"):
+            return super().send_head()
+        key = (path, os.path.getmtime(path))
+        body = self._compressed.get(key)
+        if body is None:
+            with open(path, "rb") as f:
+                body = gzip.compress(f.read(), compresslevel=6, mtime=0)
+            self._compressed[key] = body
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve ``site`` on 127.0.0.1 (a free port) for the duration of the block."""
-    handler = functools.partial(_Quiet, directory=str(site))
+def serve(site: Path, compress: bool = False) -> Iterator[str]:
+    """Serve ``site`` on 127.0.0.1 (a free port) for the duration of the block; ``compress``: gzip text
+    responses as a static host does (the Lighthouse measurement)."""
+    handler = functools.partial(_Gzip if compress else _Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

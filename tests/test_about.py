@@ -43,7 +43,10 @@ def test_versions_are_the_installed_ones(root):
 def test_about_page(built_site, root, results):
     html = (built_site / "reference" / "about.html").read_text(encoding="utf-8")
     assert "gd:about" not in html
-    assert html.count('class="mermaid"') == 1 and "mermaid.min.js" in html
+    assert 'class="mermaid"' not in html and "mermaid.min.js" not in html
+    assert re.findall(r'<svg\b[^>]*\bgd-mermaid__(light|dark)\b[^>]*>', html) == ["light", "dark"]
+    assert html.count('role="img" aria-label="How the book is built"') == 2
+    assert "runs no math or diagram script" in html
     g = about.git_state(root)
     if g["available"]:
         assert g["commit"] in html

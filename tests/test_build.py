@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -52,11 +53,41 @@ def test_no_external_host_in_html(built_site):
         assert "fonts.googleapis" not in html and "unpkg.com" not in html and "cdn.jsdelivr" not in html
 
 
-def test_mermaid_script_only_where_needed(built_site):
+MATH_OR_DIAGRAM_SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*(katex|mermaid|auto-render|mathjax)[^\"]*\"", re.I)
+
+
+def test_no_page_loads_a_math_or_diagram_script(built_site):
+    """Math and diagrams are rendered when the book is built: no page asks the reader's browser to do it."""
     for page in built_site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        has_diagram = 'class="mermaid"' in html
-        assert ("mermaid.min.js" in html) == has_diagram, page
+        where = page.relative_to(built_site)
+        assert not MATH_OR_DIAGRAM_SCRIPT.search(html), where
+        assert 'class="arithmatex"' not in html, f"{where}: math left for the browser"
+        # Material's bundle fetches mermaid from a CDN for any element of class "mermaid".
+        assert 'class="mermaid"' not in html and "mermaid.esm" not in html, where
+    vendor = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "assets" / "vendor").rglob("*") if p.is_file())
+    assert "assets/vendor/katex/katex.min.css" in vendor
+    assert any(v.startswith("assets/vendor/katex/fonts/") and v.endswith(".woff2") for v in vendor)
+    assert not [v for v in vendor if v.endswith(".js")], "a script is still shipped"
+    assert not list(built_site.rglob("katex-init.js"))
+
+
+def test_every_figure_image_reserves_its_space(built_site):
+    """Every figure image and phone source carries width and height, the SVG's own size: the page does not move
+    when it loads."""
+    from gdbook.book.drawing import css_size
+
+    seen = 0
+    for page in built_site.rglob("*.html"):
+        for tag in re.findall(r"<(?:img|source)\b[^>]*>", page.read_text(encoding="utf-8")):
+            src = re.search(r'(?:src|srcset)="([^"#]+)', tag).group(1)
+            if not src.endswith(".svg") or "img/" not in src:
+                continue
+            seen += 1
+            w, h = re.search(r'width="(\d+)"', tag), re.search(r'height="(\d+)"', tag)
+            assert w and h, f"{page.relative_to(built_site)}: {tag[:120]}"
+            assert (int(w.group(1)), int(h.group(1))) == css_size((page.parent / src).read_bytes()), tag[:120]
+    assert seen > 80
 
 
 @pytest.mark.slow
@@ -110,3 +141,35 @@ def test_sitemap_lists_every_page_at_the_site_address(built_site):
     pages = sorted(p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if p.name != "404.html")
     assert len(locs) == len(pages) and all(loc.startswith("http://127.0.0.1:8000/") for loc in locs), locs[:3]
     assert sorted(loc.removeprefix("http://127.0.0.1:8000/") or "index.html" for loc in locs) == pages
+@pytest.mark.slow
+def test_a_rebuild_with_nothing_changed_starts_neither_node_nor_chromium(tmp_path, built_site):
+    """The formulas and diagrams of a warm rebuild all come from the cache (built_site filled it)."""
+    report = tmp_path / "report.json"
+    proc = run_gdbook("build", "--site-dir", str(tmp_path / "site"), "--quiet", "--report", str(report))
+    assert proc.returncode == 0, proc.stderr
+    stage = {s["stage"]: s["detail"] for s in json.loads(report.read_text())["stages"]}["math+svg"]
+    assert "0 rendered by KaTeX, no Node" in stage and "0 drawn, no browser" in stage, stage
+    assert tree_digest(tmp_path / "site") == tree_digest(built_site)
+
+
+@pytest.mark.slow
+def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path, built_site, root):
+    """Naming the page and the formula; nothing is published."""
+    import shutil
+
+    before = tree_digest(built_site)
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    for name in ("pyproject.toml", "package-lock.json", "mkdocs.yml"):
+        (proj / name).write_bytes((root / name).read_bytes())
+    for name in ("node_modules", "scripts", "src"):
+        (proj / name).symlink_to(root / name)
+    shutil.copytree(root / "docs", proj / "docs")
+    page = proj / "docs" / "part2" / "dataset.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA broken formula: \\(\\frac{1}{\\nosuchmacro}\\).\n",
+                    encoding="utf-8")
+    proc = run_gdbook("build", "--root", str(proj), "--site-dir", str(built_site))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "docs/part2/dataset.md" in proc.stderr and "\\frac{1}{\\nosuchmacro}" in proc.stderr, proc.stderr
+    assert "left as it was" in proc.stderr
+    assert tree_digest(built_site) == before

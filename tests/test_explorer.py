@@ -371,3 +371,46 @@ def test_works_from_a_saved_copy(built_site, site_browser):
     page.wait_for_selector("#gdx-summary:not(:empty)", timeout=10_000)
     assert page.text_content("#gdx-summary").startswith("Converged")
     ctx.close()
+
+
+@pytest.mark.browser
+def test_the_page_keeps_the_explorers_space_before_its_script_builds_it(site_browser):
+    """Its placeholder (explorer.css) is as tall as what the script builds, at every width: nothing moves."""
+    base, browser = site_browser
+    pages = []
+    for block in (True, False):
+        ctx = browser.new_context(viewport={"width": 412, "height": 823})
+        page = ctx.new_page()
+        if block:  # the page as it is before the script runs
+            page.route("**/explorer.js", lambda r: r.abort())
+        page.goto(f"{base}/{PAGE}", wait_until="load")
+        if not block:
+            page.wait_for_selector("#gdx-summary:not(:empty)")
+            # The layout shifts Chromium saw while the script built it, on a phone.
+            shifts = page.evaluate("""() => new Promise((resolve) => {
+              let total = 0;
+              new PerformanceObserver((l) => { for (const e of l.getEntries()) total += e.value; })
+                .observe({ type: "layout-shift", buffered: true });
+              setTimeout(() => resolve(total), 100);
+            })""")
+        pages.append((ctx, page))
+    height = "() => document.getElementById('gd-explorer').getBoundingClientRect().height"
+    off = []
+    for width in (320, 360, 375, 412, 480, 600, 768, 1024, 1280, 1440):
+        h = []
+        for _, page in pages:
+            page.set_viewport_size({"width": width, "height": 823})
+            h.append(page.evaluate(height))
+        if abs(h[0] - h[1]) > 4:
+            off.append(f"{width} px: {h[0]:.0f} px kept, {h[1]:.0f} px built")
+    for ctx, _ in pages:
+        ctx.close()
+    assert not off, off
+    assert shifts < 0.01, shifts
+
+
+def test_without_javascript_nothing_is_reserved(built_site):
+    css = (built_site / "assets" / "stylesheets" / "explorer.css").read_text(encoding="utf-8")
+    html = (built_site / PAGE).read_text(encoding="utf-8")
+    assert '<div class="gdx-reserve" aria-hidden="true"></div>' in html and "<noscript>" in html
+    assert ".gdx-reserve { display: none; }\n@media (scripting: enabled) {" in css

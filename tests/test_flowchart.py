@@ -113,8 +113,20 @@ def test_miswired_program_fails_loudly():
 
 def test_flowchart_page_shows_diagram_and_source(built_site, results):
     html = (built_site / "part4" / "flowchart.html").read_text(encoding="utf-8")
-    assert html.count('class="mermaid"') == 1
-    assert "mermaid.min.js" in html
+    # Drawn when the book was built: two inline SVGs (light, dark), named, no script.
+    svgs = re.findall(r'<svg\b[^>]*\bgd-mermaid__(light|dark)\b[^>]*>', html)
+    assert svgs == ["light", "dark"]
+    name = "Flowchart of the program, with how often each step ran"
+    assert html.count(f'role="img" aria-label="{name}"') == 2
+    assert 'class="mermaid"' not in html and "mermaid.min.js" not in html
+    # Every step's box, as drawn, and the run counts from the book's own run.
+    for s in PROGRAM.steps:
+        assert f"{s.label.split('<br>')[0]}" in html, s.id
+    assert f"ran {results['flowchart']['run']['visits']['update']}×" in html
+    # Beside it, the diagram as text: what a reader reads, never markup shown as text.
+    text = html[html.index('<details class="gd-diagram-text">'):]
+    text = text[:text.index("</details>")]
+    assert "&lt;br&gt;" not in text and "&lt;code&gt;" not in text and "<code>model.gradient</code>" in text
     # The source listing shows the generated text, escaped, and the Python description.
     assert "flowchart TD" in html and "PROGRAM" in html and "run_program" in html
     assert results["flowchart"]["mermaid"].splitlines()[1].strip().split("[")[0] in html

@@ -36,7 +36,7 @@ def test_ipynb_is_valid_deterministic_and_imports_gdbook(src):
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
-def test_slim_page_drops_jupyterlab_css_and_mathjax():
+def test_slim_page_drops_jupyterlab_css_mathjax_and_mermaid():
     """Measured on a real mkdocs-jupyter conversion (not executed: fast)."""
     from mkdocs_jupyter import convert
 
@@ -46,6 +46,7 @@ def test_slim_page_drops_jupyterlab_css_and_mathjax():
     assert len(raw) > 500_000, len(raw)  # what mkdocs-jupyter inlines by default
     assert len(slim) < 60_000, len(slim)
     assert "<style" not in slim and "mathjax" not in slim.lower()
+    assert "mermaid" in raw and "mermaid" not in slim.lower()  # its loader would import mermaid from a CDN
     assert "cell-id=" not in slim
     assert f'href="{src.with_suffix(".ipynb").name}"' in slim
     assert 'class="highlight' in slim and "highlight-ipynb" not in slim
@@ -60,8 +61,10 @@ def test_notebook_pages_in_the_site(built_site):
         # Executed at build: every code cell has its output (none of them is silent).
         assert html.count("jp-OutputArea-output") >= 3, page
         assert "Traceback" not in html, page
-        assert "<style" not in html and "mathjax" not in html.lower()
+        assert "<style" not in html and "mathjax" not in html.lower() and "mermaid" not in html.lower()
         assert "jp-RenderedMarkdown" in html
+        # The $...$ of markdown cells rendered when the book was built.
+        assert html.count('class="katex"') >= 3
         # Light: the JupyterLab CSS alone is ~590 KB; a notebook page with its figures stays well under it.
         assert len(gzip.compress(page.read_bytes())) < 150_000, page
         ipynb = built_site / "notebooks" / src.with_suffix(".ipynb").name

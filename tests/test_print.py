@@ -41,6 +41,9 @@ def test_assemble_rewrites_ids_and_links():
     assert 'href="downloads/results.json"' in html
     assert 'href="https://example.org/"' in html
     assert "<details open" in html
+    assert printbook.assemble([printbook.Chapter("a.html", "A", "", '<details class="gd-diagram-text"><summary>t</summary></details>'
+                                                 '<svg id="gd-a-d1-light"><path id="p" href="#p"/></svg>')],
+                              "print.html")[0].count('id="p" href="#p"') == 1  # SVG internals untouched
     assert 'for="part1-a--__tabbed_1_1"' in html and 'name="part1-a--__tabbed_1"' in html
     # Interactive pages and notebooks are linked, not copied.
     assert "<canvas" not in html and "<script" not in html
@@ -96,4 +99,13 @@ def test_print_page_in_the_site(built_site):
     assert order == sorted(order)
     for src in re.findall(r'<img[^>]+src="([^"#]+)', article):
         assert (built_site / src).is_file(), src
-    assert 'class="mermaid"' in article and "mermaid.min.js" in html
+    # The diagrams come along as drawn: their SVGs keep their own ids (unique across the book already),
+    # so their styles and arrowheads still find them.
+    assert 'class="mermaid"' not in article and "mermaid.min.js" not in html
+    svgs = re.findall(r'<svg\b[^>]*\bid="(gd-[^"]+)"[^>]*>', article)
+    assert sorted(svgs) == sorted(f"gd-docs-{p}-d1-{t}" for p in ("part4-flowchart", "reference-about")
+                                  for t in ("light", "dark"))
+    for svg_id in svgs:
+        assert f"#{svg_id} " in article or f"#{svg_id}{{" in article  # its <style> scoped by its id
+    # The diagram as text stays folded on paper (the picture is there); solutions open.
+    assert '<details class="gd-diagram-text">' in article

@@ -126,7 +126,7 @@ def test_each_answer_sits_in_its_element_with_katex(built_site):
             m = re.search(rf'<div[^>]*id="answer-{pid}"[^>]*>(.*?)</div>\s*</div>|<div[^>]*id="answer-{pid}"[^>]*>(.*?)</div>', html, re.S)
             assert m, f"no element with id answer-{pid} in {page}"
             inner = m.group(1) or m.group(2)
-            assert "arithmatex" in inner, f"answer-{pid} holds no math"
+            assert 'class="katex"' in inner, f"answer-{pid} holds no math"
 
 
 def test_worked_problems_page_shows_steps_and_checks(built_site, results):

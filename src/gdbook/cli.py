@@ -68,7 +68,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     timings = dict(timings)
     pages = sum(1 for p in site.rglob("*.html") if p.name != "404.html")
-    gen_stages = list(book.gen.timings) + ([book.notebook_timing] if book.notebook_timing else [])
+    gen_stages = list(book.gen.timings) + [t for t in (book.notebook_timing, book.render_timing) if t]
     stages = [("settings", t_settings, f"validated {settings}"), *gen_stages,
               ("render", book.render_seconds, "page templates filled with computed values; " + _claims(book.claims())),
               ("mkdocs", timings["mkdocs"] - book.render_seconds - sum(s for _, s, _ in gen_stages),

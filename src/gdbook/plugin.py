@@ -33,7 +33,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 log = logging.getLogger("mkdocs.plugins.gdbook")
@@ -124,8 +124,15 @@ class GdbookPlugin(BasePlugin[GdbookConfig]):
     def on_page_content(self, html_: str, *, page: Any, config: Any, files: Any) -> str:
         return self.book.on_page_content(html_, page, config, files) if self.book is not None else html_
 
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+    @event_priority(50)  # before the search plugin (priority 0) reads page.content
+    def _before_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        return self.book.index_math_as_text(context, page) if self.book is not None else context
+
+    @event_priority(-50)  # after it: the published content back, then the printable book
+    def _after_search(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         return self.book.on_page_context(context, page, config, nav) if self.book is not None else context
+
+    on_page_context = CombinedEvent(_before_search, _after_search)
 
     def on_post_build(self, *, config: Any) -> None:
         if self.book is not None:

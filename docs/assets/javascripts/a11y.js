@@ -1,4 +1,6 @@
 // gdbook: accessibility fixes for what the theme creates in the browser.
+// (Math and diagrams need none: they are rendered at build time, with their
+// names, roles and keyboard access in the HTML; see src/gdbook/book/.)
 (function () {
   "use strict";
 
@@ -13,55 +15,66 @@
 
   // A box that scrolls sideways (a wide equation or table on a phone) must be
   // reachable by keyboard so it can be scrolled (axe: scrollable-region-focusable).
-  function focusableScrollers() {
-    document.querySelectorAll(".md-typeset div.arithmatex, .md-typeset .katex-display, .md-typeset .md-typeset__scrollwrap, .md-typeset table")
-      .forEach(function (box) {
-        var scrolls = box.scrollWidth > box.clientWidth + 1;
-        if (scrolls && !box.hasAttribute("tabindex")) {
-          box.setAttribute("tabindex", "0");
-          box.dataset.gdScroll = "1";
-        } else if (!scrolls && box.dataset.gdScroll) {
-          box.removeAttribute("tabindex");
-          delete box.dataset.gdScroll;
-        }
-      });
+  // Display equations come focusable from the build (that works without
+  // JavaScript): those that fit their column leave the Tab order here.  A box
+  // is measured only when it comes near the screen (IntersectionObserver):
+  // measuring them all at load would lay out the whole page at once, content
+  // the browser otherwise skips until it is scrolled to (content-visibility).
+  var BOXES = ".md-typeset .gd-eq, .md-typeset .md-typeset__scrollwrap, .md-typeset table";
+  var near = new Set();
+
+  function check(box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (box.classList.contains("gd-eq")) {
+      box.tabIndex = scrolls ? 0 : -1;
+    } else if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.dataset.gdScroll = "1";
+    } else if (!scrolls && box.dataset.gdScroll) {
+      box.removeAttribute("tabindex");
+      delete box.dataset.gdScroll;
+    }
   }
 
-  // KaTeX shows math as HTML hidden from screen readers and reads it out from
-  // MathML that is hidden from view. A table header, a content tab's label or
-  // a link holding only math then has no text that is both visible and
-  // readable (axe: empty-table-header, label, link-name): there, expose the
-  // visible rendering and hide the MathML copy instead.
-  function mathOnlyHeaders() {
-    document.querySelectorAll(".md-typeset th, .md-typeset label, .md-typeset a, .md-typeset summary").forEach(function (th) {
-      if (!th.querySelector(".katex")) return;
-      var clone = th.cloneNode(true);
-      clone.querySelectorAll(".katex").forEach(function (k) { k.remove(); });
-      if (clone.textContent.trim()) return; // it has words of its own
-      th.querySelectorAll(".katex").forEach(function (k) {
-        var html = k.querySelector(".katex-html"), mathml = k.querySelector(".katex-mathml");
-        if (html) html.removeAttribute("aria-hidden");
-        if (mathml) mathml.setAttribute("aria-hidden", "true");
-      });
+  var watcher = new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (e.isIntersecting) {
+        near.add(e.target);
+        check(e.target);
+      } else {
+        near.delete(e.target);
+      }
     });
-  }
+  }, { rootMargin: "50% 0px" });
+  var watched = new WeakSet();
 
-  function fix() {
-    nameCodeToolbars();
-    focusableScrollers();
-    mathOnlyHeaders();
+  function watchBoxes() {
+    document.querySelectorAll(BOXES).forEach(function (box) {
+      if (!watched.has(box)) {
+        watched.add(box);
+        watcher.observe(box);
+      }
+    });
   }
 
   var pending = false;
   function schedule() {
     if (pending) return;
     pending = true;
-    window.requestAnimationFrame(function () { pending = false; fix(); });
+    window.requestAnimationFrame(function () {
+      pending = false;
+      nameCodeToolbars();
+      watchBoxes();
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    fix();
-    new MutationObserver(schedule).observe(document.body, { childList: true, subtree: true });
-    window.addEventListener("resize", schedule);
+    schedule();
+    // Material builds the code toolbars and table wrappers after load.
+    new MutationObserver(schedule).observe(document.querySelector(".md-content") || document.body,
+                                           { childList: true, subtree: true });
+    // A box's width changes with the window, and when KaTeX's fonts arrive.
+    window.addEventListener("resize", function () { near.forEach(check); });
+    if (document.fonts) document.fonts.addEventListener("loadingdone", function () { near.forEach(check); });
   });
 })();

@@ -29,12 +29,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
 from gdbook.book import generate as generation
+from gdbook.book import diagrams as book_diagrams
+from gdbook.book import katex as book_katex
 from gdbook.book import notebooks, pages, render, terms, vendor
+from gdbook.book.memo import Memo
 from gdbook.book.cache import Cache
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings, SettingsError, describe, load
 
 log = logging.getLogger("mkdocs.plugins.gdbook")
+MEMO_KEY = "1"  # the memo's entries carry their own keys (tool version, options, source)
 WORK = "work"  # under the cache folder: one sub-folder per running build, removed when it ends
 
 
@@ -64,6 +68,11 @@ class Book:
         self.page_errors: dict[str, str] = {}  # under serve: page → why it could not be rendered
         self.warnings: list[str] = []  # under serve: what strict mode would have stopped on
         self._warning_handler: logging.Handler | None = None
+        self.math: book_katex.MathRenderer | None = None  # KaTeX, in one Node process started on a cache miss
+        self.diagrams: book_diagrams.DiagramRenderer | None = None  # mermaid, in Chromium on a cache miss
+        self.memos: dict[str, Memo] = {}
+        self.math_seconds = 0.0
+        self.render_timing: tuple[str, float, str] | None = None
 
     # -- errors ---------------------------------------------------------------------
 
@@ -118,6 +127,9 @@ class Book:
                 self.runner = notebooks.Runner(notebooks.sources(self.root), self.cache, self.work)
                 self.gen = generation.generate(self.settings, self.cache, self.code_is_current, progress=log.info)
             self.assets = vendor.assets(self.root)
+            self.memos = {name: Memo(self.cache.get("render", name, MEMO_KEY)) for name in ("math", "diagrams")}
+            self.math = book_katex.MathRenderer(self.root, self.memos["math"])
+            self.diagrams = book_diagrams.DiagramRenderer(self.root, self.memos["diagrams"])
         except Exception as e:  # noqa: BLE001 - every failure is reported the same way
             self.cancel()
             self.fail(e)
@@ -192,20 +204,47 @@ class Book:
         return out
 
     def on_page_content(self, html_: str, page: Any, config: Any, files: Files) -> str:
-        if notebooks.is_notebook(page.file.src_uri):
-            return notebooks.slim_page(html_, page.file.src_uri)
+        uri = page.file.src_uri
+        if notebooks.is_notebook(uri):
+            html_ = notebooks.slim_page(html_, uri)
+        if self.math is None:
+            return html_
+        t = time.perf_counter()
+        try:
+            # Math and diagrams are rendered here, at build: no page needs a script to be read.
+            html_ = self.diagrams.render_html(self.math.render_html(html_, f"docs/{uri}"), f"docs/{uri}")
+        except (book_katex.MathError, book_diagrams.DiagramError) as e:
+            return error_html(f"docs/{uri} could not be rendered", self.fail(BuildError(str(e)), where=uri))
+        finally:
+            self.math_seconds += time.perf_counter() - t
         return html_
 
+    def index_math_as_text(self, context: dict, page: Any) -> dict:
+        """Before the search plugin indexes ``page.content``: each formula as readable text, each diagram by
+        its text version (KaTeX's HTML would put the TeX source and every glyph twice in the index)."""
+        if page.content:
+            page._gd_content = page.content
+            page.content = book_diagrams.search_view(book_katex.search_view(page.content))
+        return context
+
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
+        kept = getattr(page, "_gd_content", None)
+        if kept is not None:  # after the search plugin: the content as it is published
+            page.content = kept
+            del page._gd_content
         if page.file.src_uri == pages.PRINT_PAGE and not self.failure:
             try:
                 pages.print_book(page, nav)
             except BuildError as e:
                 self.fail(e, where=page.file.src_uri)
+        # The KaTeX fonts this page's math uses, preloaded by docs/overrides/main.html.
+        fonts = self.math.fonts(page.content or "") if self.math is not None else []
+        context["gd_math_fonts"] = [f"assets/vendor/katex/fonts/{f}" for f in fonts]
         return context
 
     def on_post_build(self, config: Any) -> None:
         try:
+            self._finish_rendering()
             if not self.failure:
                 # A book whose nav shows no notebook still runs them: a failing one fails the build.
                 try:
@@ -243,6 +282,26 @@ class Book:
         if self.runner is not None:
             self.runner.cancel()
             self.runner = None
+        for renderer in (self.math, self.diagrams):
+            if renderer is not None:
+                renderer.close()
+
+    def _finish_rendering(self) -> None:
+        """Stop Node and Chromium, keep what this build rendered for the next one, say what was done."""
+        if self.math is None:
+            return
+        math, diagrams = self.math, self.diagrams
+        math.close()
+        diagrams.close()
+        for name, memo in self.memos.items():
+            if memo.changed() and self.code_is_current():
+                self.cache.put("render", name, MEMO_KEY, memo.kept())
+        node = "Node started" if math.started else "no Node"
+        browser = "Chromium launched" if diagrams.launched else "no browser"
+        detail = (f"{math.hits + math.rendered} formulas ({math.rendered} rendered by KaTeX, {node}); "
+                  f"{diagrams.hits + diagrams.drawn} diagram SVGs ({diagrams.drawn} drawn, {browser})")
+        self.render_timing = ("math+svg", self.math_seconds, detail)
+        log.info(f"gdbook math+svg  {self.math_seconds:6.2f} s  {detail}")
 
     def close(self) -> None:
         """Remove the build's working folder (executed notebooks, runs): nothing of a build is left behind."""
@@ -254,8 +313,9 @@ class Book:
     def report(self) -> dict:
         out = self.gen.report() if self.gen else {}
         timings = list(self.gen.timings) if self.gen else []
-        if self.notebook_timing:
-            timings.append(self.notebook_timing)
+        for extra_timing in (self.notebook_timing, self.render_timing):
+            if extra_timing:
+                timings.append(extra_timing)
         out["stages"] = [{"stage": st, "seconds": round(sec, 4), "detail": d} for st, sec, d in timings]
         out["claims"] = self.claims()
         return out

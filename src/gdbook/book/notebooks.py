@@ -15,10 +15,10 @@ The notebooks are kept as jupytext percent-format sources,
   unexecuted, with cell ids ``cell-1``, ``cell-2``, ... instead of nbformat's
   random ones (builds are byte-identical), validated by nbformat.
 * :func:`slim_page` cleans the HTML mkdocs-jupyter makes: it drops the
-  ~590 KB of JupyterLab CSS and the MathJax loader inlined into every page
-  (the book's own KaTeX renders ``$...$`` and ``docs/assets/stylesheets/
-  notebooks.css`` styles the cells), replaces random ids, and adds the
-  download links.
+  ~590 KB of JupyterLab CSS and the MathJax and mermaid loaders inlined into
+  every page (the book renders ``$...$`` with KaTeX at build time,
+  :mod:`gdbook.book.katex`, and ``docs/assets/stylesheets/notebooks.css``
+  styles the cells), replaces random ids, and adds the download links.
 """
 
 from __future__ import annotations
@@ -78,15 +78,22 @@ def describe_error(e: BaseException) -> str:
 
 _STYLE = re.compile(r"<style[^>]*>.*?</style>\s*", re.S)
 _MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->\s*", re.S)
+# The module script that would import mermaid from a CDN for JupyterLab's own mermaid cells.
+_MERMAID = re.compile(r'<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{\s*'
+                      r'const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>\s*'
+                      r"<!-- End of mermaid configuration -->\s*", re.S)
 _CELL_ID = re.compile(r'id="cell-id=[^"]*"')
 
 
 def slim_page(body: str, src_uri: str) -> str:
-    """mkdocs-jupyter's HTML for one notebook, without its inlined CSS and MathJax, with download links."""
+    """mkdocs-jupyter's HTML for one notebook, without its inlined CSS, MathJax and mermaid, with download links."""
     body = _STYLE.sub("", body)
     body = _MATHJAX.sub("", body)
+    body = _MERMAID.sub("", body)
     if "mathjax" in body.lower():
         raise ValueError(f"{src_uri}: a MathJax loader is left in the notebook page")
+    if "mermaid.esm" in body:
+        raise ValueError(f"{src_uri}: a mermaid loader is left in the notebook page")
     counter = iter(range(1, 10_000))
     body = _CELL_ID.sub(lambda m: f'id="nb-cell-{next(counter)}"', body)
     # Material's code colours (light and dark) apply to ".highlight".

@@ -148,7 +148,9 @@ def about_markdown(book: Any, config: Any, files: Files) -> str:
     out += [f"| {k} | {v} |" for k, v in rows]
     out += ["", "Python packages:", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in ver["packages"].items()]
-    out += ["", "Served from the site itself (pinned by `package-lock.json`):", "", "| package | version |", "|---|---|"]
+    out += ["", "Front-end packages, pinned by `package-lock.json`: KaTeX renders the math and mermaid draws the "
+            "diagrams when the book is built (the site serves only KaTeX's stylesheet and fonts, and runs no "
+            "math or diagram script):", "", "| package | version |", "|---|---|"]
     out += [f"| {k} | {v} |" for k, v in ver["front_end"].items()]
     out += ["", "Compute sections, in the order they run (each is one top-level key of `results.json`):", "",
             "| key | module | depends on |", "|---|---|---|"]

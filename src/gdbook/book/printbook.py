@@ -53,9 +53,16 @@ def printable(ch: Chapter) -> bool:
 
 def rewrite(ch: Chapter, included: dict[str, str], here: str) -> str:
     """One chapter's HTML, with ids prefixed and every link made to work from ``here``."""
+    # Inline SVGs (diagrams drawn at build time) keep their ids and internal links as they are:
+    # they are unique across the book already, and their own styles and markers refer to them.
+    parts = re.split(r"(<svg\b.*?</svg>)", ch.content, flags=re.S)
+    return "".join(part if i % 2 else _rewrite_html(part, ch, included, here) for i, part in enumerate(parts))
+
+
+def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) -> str:
     p = prefix(ch.url)
     base = posixpath.dirname(ch.url)
-    out = re.sub(r'\b(id|for)="([^"]+)"', lambda m: f'{m.group(1)}="{p}--{m.group(2)}"', ch.content)
+    out = re.sub(r'\b(id|for)="([^"]+)"', lambda m: f'{m.group(1)}="{p}--{m.group(2)}"', html_)
     out = re.sub(r'\bname="(__tabbed_[^"]*)"', lambda m: f'name="{p}--{m.group(1)}"', out)
 
     def link(m: re.Match) -> str:
@@ -74,7 +81,7 @@ def rewrite(ch: Chapter, included: dict[str, str], here: str) -> str:
         return f'{attr}="{html.escape(new, quote=True)}"'
 
     out = re.sub(r'\b(href|src)="([^"]*)"', link, out)
-    out = re.sub(r"<details(?![^>]*\bopen\b)", "<details open", out)
+    out = re.sub(r"<details(?![^>]*\b(?:open|gd-diagram-text)\b)", "<details open", out)
     # Paper is light: one figure per place, the light one, on a white card
     # (print.css) so it also reads on screen in the dark scheme.  This halves
     # the weight of a page that carries every figure of the book.

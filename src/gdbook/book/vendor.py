@@ -1,8 +1,10 @@
-"""Front-end packages the site serves itself, taken from ``node_modules``.
+"""Front-end files the site serves itself, taken from ``node_modules``.
 
 KaTeX and mermaid come from the npm registry, pinned by ``package-lock.json``
 and installed by ``npm ci`` in the set-up; nothing third-party is committed.
-The build checks that what is installed is what the lock file pins.
+The build checks that what is installed is what the lock file pins.  Both run
+when the book is built (:mod:`gdbook.book.katex`, :mod:`gdbook.book.diagrams`):
+the site serves only KaTeX's stylesheet and fonts, and no script of either.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from gdbook.core.errors import BuildError
 
 # (package, files inside it to serve) → served under assets/vendor/<package>/
 ASSETS = {
-    "katex": ["dist/katex.min.js", "dist/katex.min.css", "dist/contrib/auto-render.min.js", "dist/fonts/*.woff2"],
-    "mermaid": ["dist/mermaid.min.js"],
+    "katex": ["dist/katex.min.css", "dist/fonts/*.woff2"],
+    "mermaid": [],  # drawn at build time; listed so that its pinned version is checked
 }
 
 
