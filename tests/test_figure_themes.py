@@ -90,3 +90,8 @@ def test_a_dense_point_cloud_is_drawn_as_pixels_light_and_dark():
     assert out["dark"] != out["light"]  # drawn in the dark theme, not recoloured text
     small = {"dataset": dataset_section(from_mapping({}), {})}
     assert b"<image" not in drawing.draw(SPECS["dataset-scatter"], registry.Inputs(small, ("dataset",), "test"))["light"]
+
+
+def test_compact_svg_leaves_the_text_a_reader_reads():
+    svg = b'<path d="M 1.234567 2.5"/><text x="3" style="font-size: 10.5px">0.0001</text><text>-2.000</text>'
+    assert drawing.compact_svg(svg) == b'<path d="M 1.23 2.5"/><text x="3" style="font-size: 10.5px">0.0001</text><text>-2.000</text>'
