@@ -3,7 +3,10 @@
 Beside MkDocs' own validation (``validation:`` in mkdocs.yml, strict), this
 reads the HTML MkDocs wrote, theme included: every ``href``/``src`` that stays
 on the site must name a file that exists, and every ``#fragment`` into an HTML
-page must name an ``id`` (or ``name``) in that page.
+page must name an ``id`` (or ``name``) in that page, unless the page reads a
+state from its fragment (the explorer: ``#method=full_batch&lr=0.42``), which
+it declares with ``data-gd-state-keys="method lr ..."``: then every key of the
+fragment must be one it reads.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[tuple[str, str]] = []  # (tag, url)
+        self.state_keys: set[str] = set()  # keys of a "#k=v&..." state the page reads
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
             if value is None:
                 continue
+            if name == "data-gd-state-keys":
+                self.state_keys.update(value.split())
             if name == "id" or (name == "name" and tag == "a"):
                 self.ids.add(value)
             elif name in LINK_ATTRS:
@@ -75,8 +81,14 @@ def broken_links(site: Path) -> list[str]:
                 continue
             fragment = unquote(parts.fragment)
             if fragment and file.suffix == ".html":
-                ids = pages[file.relative_to(site).as_posix()].ids
-                if fragment not in ids:
+                target_page = pages[file.relative_to(site).as_posix()]
+                if "=" in fragment:
+                    keys = {kv.split("=", 1)[0] for kv in fragment.split("&")}
+                    unknown = keys - target_page.state_keys
+                    if unknown or not all("=" in kv for kv in fragment.split("&")):
+                        problems.append(f"{rel}: <{tag}> {url!r} -> {target} reads no state {sorted(unknown)}")
+                    continue
+                if fragment not in target_page.ids:
                     problems.append(f"{rel}: <{tag}> {url!r} -> no id '{fragment}' in {target}")
     return problems
 
@@ -126,3 +138,12 @@ def test_the_crawler_finds_broken_links(tmp_path):
     assert "no id 'top' in index.html" in text and "outside the site" in text
     assert "missing file sub/index.html" in text
     assert len(problems) == 6, text
+
+
+def test_state_fragments_must_name_keys_the_page_reads(tmp_path):
+    (tmp_path / "explorer.html").write_text('<div data-gd-state-keys="method lr iters"></div>')
+    (tmp_path / "index.html").write_text(
+        '<a href="explorer.html#method=full_batch&amp;lr=0.42">ok</a><a href="explorer.html#method=x&amp;eta=1">typo</a>'
+        '<a href="index.html#lr=1">no state here</a>')
+    problems = broken_links(tmp_path)
+    assert len(problems) == 2 and "['eta']" in problems[0] and "['lr']" in problems[1], problems
