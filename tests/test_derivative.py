@@ -22,7 +22,7 @@ def test_tangents_have_the_three_signs(section):
 
 def test_secant_slopes_converge_linearly(section):
     rows = section["secant"]["rows"]
-    errs = [r["error"] for r in rows]
+    errs = [abs(r["error"]) for r in rows]
     assert all(b < a for a, b in zip(errs, errs[1:]))
     assert errs[-1] < 1e-3
     # forward difference: error ≈ C·h, so error/h settles to a constant
@@ -35,6 +35,7 @@ def test_loss_tangents_say_which_way_to_move(section):
     assert [p["move"] for p in pts] == ["increase w", "stay", "decrease w"]
     for p in pts:
         assert abs(p["slope"] - p["fd"]) < 1e-5
+    assert section["loss"]["steeper_right"] == (abs(pts[2]["slope"]) > abs(pts[0]["slope"]))
     assert pts[1]["loss"] == pytest.approx(section["loss"]["min_loss"])
 
 
@@ -42,7 +43,29 @@ def test_alt_texts_come_from_the_data(section):
     r = {"derivative": section}
     assert "−1" in figs.tangents_alt(r) and "slope" in figs.tangents_alt(r)
     assert "parabola" in figs.loss_alt(r)
-    assert "h = 0.5" in figs.secants_alt(r)
+    assert "h = 0.5" in figs.secants_alt(r) and "h = 0.25" in figs.secants_alt(r)
+
+
+def test_the_derivation_from_the_definition_is_checked_line_by_line(monkeypatch):
+    from gdbook.core import proof
+    from gdbook.core.errors import BuildError
+
+    lines = derivative.curve_derivation()["lines"]
+    assert len(lines) == 5 and all(line["tex"] for line in lines)
+    real = proof.prove
+
+    def broken(steps, *args, **kwargs):  # a wrong expansion: 3xh² written as 3xh
+        steps = [proof.Step(s.tex.replace("3xh^{2}", "3xh"), s.why) for s in steps]
+        return real(steps, *args, **kwargs)
+
+    monkeypatch.setattr(derivative, "prove", broken)
+    with pytest.raises(BuildError, match=r"the derivative of x³/3 − x, step 2"):
+        derivative.curve_derivation()
+
+
+def test_exercises_use_only_the_definition(section):
+    for e in section["exercises"]:
+        assert r"\lim_{h \to 0}" in e["steps"][0] and "power rule" not in " ".join(e["steps"])
 
 
 def test_figures_have_light_and_dark(built_site):

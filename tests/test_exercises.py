@@ -38,7 +38,7 @@ def test_every_chapter_page_has_its_exercises(results, built_site):
     for key, page in (("derivative", "derivative"), ("rules", "rules"), ("worked_problems", "worked-problems"),
                       ("partial_derivatives", "partial-derivatives")):
         ex = results[key]["exercises"]
-        assert len(ex) == results["settings"]["exercises"]["count"] >= 10
+        assert len(ex) == results["settings"]["exercises"]["count"] >= 3
         html = (built_site / "part1" / f"{page}.html").read_text(encoding="utf-8")
         assert html.count("<details class=\"success\"") >= len(ex), page
         assert f"Exercise {len(ex)}." in html

@@ -16,8 +16,8 @@ from gdbook.core.steps import M, P
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
-IDS = ["diff-1", "diff-2", "diff-2-notes", "diff-3", "diff-3-literal", "partial-1", "partial-2", "partial-3"]
-POINTS = [0.7, 1.3, 2.1]  # inside every domain (diff-3-literal needs 3x² > 1)
+IDS = ["diff-1", "diff-2", "diff-3", "diff-4", "partial-1", "partial-2", "partial-3"]
+POINTS = [0.7, 1.3, 2.1]  # inside every domain (diff-4 needs 3x² ≠ 1)
 H = 1e-6
 
 
@@ -53,14 +53,14 @@ def _with_step(pid: str, index: int, new_step) -> list[dict]:
 
 
 @pytest.mark.parametrize("pid,index,mutate,title", [
-    # a wrong term derivative: d/dx[2x^-3] claimed to be -6x^-2
-    ("diff-2-notes", 1, lambda t: dataclasses.replace(t, terms=t.terms[:2] + ((M(2, P(worked_problems.x, -3)), M(-6, P(worked_problems.x, -2)), "power rule"),)), "Differentiate term by term"),
-    # a wrong rewrite: the statement's +2x^3 silently turned into +2x^-3
-    ("diff-2", 0, lambda t: dataclasses.replace(t, expr=worked_problems.problems()[2]["derivation"].steps[0].expr), "Rewrite with negative exponents"),
+    # a wrong term derivative: d/dx[2x^3] claimed to be 6x^3
+    ("diff-2", 1, lambda t: dataclasses.replace(t, terms=t.terms[:2] + ((M(2, worked_problems.x**3), M(6, worked_problems.x**3), "power rule"),)), "Differentiate term by term"),
+    # a wrong rewrite: +2x^3 silently turned into +2x^-3
+    ("diff-2", 0, lambda t: dataclasses.replace(t, expr=t.expr.func(*t.expr.args[:2], M(2, P(worked_problems.x, -3)), evaluate=False)), "Rewrite with negative exponents"),
     # a wrong combination: a sign dropped
     ("diff-1", 1, lambda t: dataclasses.replace(t, expr=t.expr + 12 * worked_problems.x), "Combine"),
     # a wrong simplification at the end
-    ("diff-3-literal", 5, lambda t: dataclasses.replace(t, expr=t.expr * 2), "Simplify"),
+    ("diff-4", 5, lambda t: dataclasses.replace(t, expr=t.expr * 2), "Simplify"),
 ])
 def test_a_wrong_step_fails_the_build_naming_problem_and_step(monkeypatch, pid, index, mutate, title):
     probs = _with_step(pid, index, mutate)
@@ -73,18 +73,15 @@ def test_a_wrong_step_fails_the_build_naming_problem_and_step(monkeypatch, pid, 
 
 def test_unmodified_problems_build():
     out = worked_problems.worked_problems_section(Settings(), {})
-    assert list(out["problems"]) == IDS[:5]
+    assert list(out["problems"]) == IDS[:4]
     for p in out["problems"].values():
         assert p["n_steps"] >= 2 and p["max_fd_error"] < 1e-5
 
 
-def test_the_notes_answers_are_judged():
-    probs = worked_problems.worked_problems_section(Settings(), {})["problems"]
-    assert probs["diff-1"]["notes_right"] is True
-    assert probs["diff-2"]["notes_right"] is False  # their answer is for +2x^-3
-    assert probs["diff-2-notes"]["notes_right"] is True
-    assert probs["diff-3"]["notes_right"] is True
-    assert probs["diff-3-literal"]["notes_answer"] is None
+def test_problem_4_domain_and_points():
+    out = worked_problems.worked_problems_section(Settings(), {})
+    assert out["edge"] == pytest.approx(3 ** 0.5 / 3)
+    assert out["fd_points_outside"] and min(r["at"] for r in out["problems"]["diff-4"]["fd"]) < 0
 
 
 def _check_entry(pid: str, e: dict, positive: bool) -> None:
@@ -120,7 +117,7 @@ def test_every_derivatives_entry_in_results_json(results):
 
 
 def test_each_answer_sits_in_its_element_with_katex(built_site):
-    for page, ids in (("part1/worked-problems.html", IDS[:5]), ("part1/partial-derivatives.html", IDS[5:])):
+    for page, ids in (("part1/worked-problems.html", IDS[:4]), ("part1/partial-derivatives.html", IDS[4:])):
         html = (built_site / page).read_text(encoding="utf-8")
         for pid in ids:
             m = re.search(rf'<div[^>]*id="answer-{pid}"[^>]*>(.*?)</div>\s*</div>|<div[^>]*id="answer-{pid}"[^>]*>(.*?)</div>', html, re.S)
@@ -134,4 +131,5 @@ def test_worked_problems_page_shows_steps_and_checks(built_site, results):
     for p in results["worked_problems"]["problems"].values():
         for s in p["steps"]:
             assert f"Step {s['n']}: {s['title']}" in html
-    assert html.count("central difference") >= 5
+    assert html.count("symmetric difference quotient") >= 4
+    assert "as the notes" not in html and "Problem 2 as" not in html

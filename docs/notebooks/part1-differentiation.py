@@ -33,13 +33,13 @@ from gdbook.settings import as_dict, from_mapping
 # ## A derivative is a slope
 #
 # The derivative $f'(x_0)$ is the slope of the tangent to $f$ at $x_0$. A
-# computer can estimate it without any rule, from the *central difference*
+# computer can estimate it without any rule, from the *symmetric difference quotient*
 # $\dfrac{f(x_0 + h) - f(x_0 - h)}{2h}$, and SymPy can find it exactly by the
 # rules. **Try this:** change the function, the point `x0` or the step `h`.
 
 # %%
 x = sp.symbols("x")
-f = 4 + 2 * x - 3 * x**2 - 5 * x**3 - 8 * x**4 + 9 * x**5  # Problem 1 of the original notes
+f = 4 + 2 * x - 3 * x**2 - 5 * x**3 - 8 * x**4 + 9 * x**5  # Problem 1 of the worked problems
 x0 = 0.5
 h = 1e-5
 
@@ -49,7 +49,7 @@ exact = float(f_prime.subs(x, x0))
 central = (f_num(x0 + h) - f_num(x0 - h)) / (2 * h)
 print("f'(x) =", f_prime)
 print(f"f'({x0}) exact          = {exact:.10f}")
-print(f"central difference      = {central:.10f}")
+print(f"symmetric quotient      = {central:.10f}")
 print(f"difference              = {abs(exact - central):.2e}")
 
 # %% [markdown]
@@ -69,7 +69,7 @@ plt.show()
 # %% [markdown]
 # ## Partial derivatives of the loss
 #
-# The loss of the book's model, $L(w, b) = \frac{1}{n}\sum_i (w x_i + b - y_i)^2$,
+# The loss of the book's line, $L(w, b) = \frac{1}{n}\sum_i (w x_i + b - y_i)^2$,
 # depends on two numbers. Its partial derivatives $\partial L/\partial w$ and
 # $\partial L/\partial b$ say how it changes when one of them moves and the other
 # is held fixed. SymPy derives them from a small dataset made by `gdbook`;
@@ -97,8 +97,8 @@ w0, b0 = ds.w0, ds.b0
 symbolic = (float(dL_dw.subs({w: w0, b: b0})), float(dL_db.subs({w: w0, b: b0})))
 numeric = model.gradient(w0, b0, xs_train, ys_train)
 print(f"at w0 = {w0:.4f}, b0 = {b0:.4f}")
-print("sympy :", np.round(symbolic, 10))
-print("gdbook:", np.round(numeric, 10))
+print("sympy :", np.round(symbolic, 6))
+print("gdbook:", np.round(numeric, 6))
 assert np.allclose(symbolic, numeric, rtol=1e-9, atol=1e-12)
 
 # %% [markdown]
@@ -108,5 +108,5 @@ assert np.allclose(symbolic, numeric, rtol=1e-9, atol=1e-12)
 # %%
 best = sp.solve([dL_dw, dL_db], [w, b], dict=True)[0]
 w_cf, b_cf = model.closed_form(xs_train, ys_train)
-print(f"solution of ∂L/∂w = 0, ∂L/∂b = 0: w = {float(best[w]):.6f}, b = {float(best[b]):.6f}")
-print(f"closed form (gdbook):             w = {w_cf:.6f}, b = {b_cf:.6f}")
+print(f"solution of ∂L/∂w = 0, ∂L/∂b = 0: w = {float(best[w]):.4f}, b = {float(best[b]):.4f}")
+print(f"closed form (gdbook):             w = {w_cf:.4f}, b = {b_cf:.4f}")

@@ -130,7 +130,7 @@ class ExplorerSettings:
 
 @dataclass(frozen=True)
 class ExerciseSettings:
-    count: int = opt(10, "exercises per chapter", lo=1, hi=20)
+    count: int = opt(4, "generated practice exercises per Part 1 chapter (each chapter adds its own questions)", lo=1, hi=20)
     seed: int = opt(2024, "seed of the exercise generator", lo=0, hi=2**32 - 1)
 
 

@@ -76,7 +76,13 @@ def _pattern(use: str) -> re.Pattern:
 
 
 def visible_text(page_html: str) -> str:
-    """What a reader sees of a page's HTML (the MathML/TeX annotation of math once, not twice)."""
+    """What a reader sees of a page's own content (the MathML/TeX annotation of math once, not twice).
+
+    Only the article: the site's title and the navigation name later pages on every page, which is not a use.
+    """
+    start = page_html.find('<article class="md-content__inner md-typeset">')
+    if start >= 0:
+        page_html = page_html[start:page_html.find("</article>", start)]
     text = re.sub(r"<annotation[^>]*>.*?</annotation>", " ", page_html, flags=re.S)
     text = re.sub(r'<span class="katex-html"[^>]*>.*?</span></span>(?=</span>)', " ", text, flags=re.S)
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", text, flags=re.S)

@@ -20,6 +20,7 @@ import sympy as sp
 
 from gdbook.core.steps import M, P, tex
 from gdbook.core.errors import BuildError
+from gdbook.core.formula import same
 
 x, y = sp.symbols("x y", positive=True)
 KINDS = {"derivative": 1, "rules": 2, "worked": 3, "partial": 4}
@@ -56,30 +57,38 @@ def _check(kind: str, i: int, f: sp.Expr, var: sp.Symbol, answer: sp.Expr, at: d
     return exact
 
 
-# --- chapter 1: slopes and tangent lines --------------------------------------
+# --- chapter 1: the derivative from its definition ----------------------------
 
 def _derivative(rng: np.random.Generator, i: int) -> dict:
+    """A quadratic's slope at a point from the limit of the difference quotient (no rules yet), its tangent
+    line, and which way a minimiser should move."""
+    from gdbook.core.proof import Step, prove
+
     a, b, c = _nonzero(rng, -3, 3), int(rng.integers(-5, 6)), int(rng.integers(-4, 5))
-    cubic = bool(rng.integers(0, 2))
-    f = a * x**3 + b * x + c if cubic else a * x**2 + b * x + c
-    x0 = sp.Rational(int(rng.integers(1, 7)), 2)
-    df = 3 * a * x**2 + b if cubic else 2 * a * x + b  # power rule, term by term
-    slope = df.subs(x, x0)
-    _check("derivative", i, f, x, df, {x: x0})
-    f0 = f.subs(x, x0)
-    tangent = sp.expand(f0 + slope * (x - x0))
-    trend = "rising" if slope > 0 else "falling" if slope < 0 else "flat"
-    move = ("decrease" if slope > 0 else "increase") if slope != 0 else "stay at"
+    x0 = int(rng.integers(-3, 4))
+    h, X = sp.Symbol("h"), sp.Symbol("x")  # the point may be negative
+    fX = a * X**2 + b * X + c
+    f0 = fX.subs(X, x0)
+    slope = 2 * a * x0 + b
+    quotient = sp.expand(fX.subs(X, x0 + h) - f0)  # a h² + (2a x0 + b) h
+    first = rf"\frac{{f({x0} + h) - f({x0})}}{{h}}".replace("+ -", "- ")
+    # The printed lines are read back by SymPy and each proved equal to the one before (the first is f's own).
+    lines = prove([Step(rf"\lim_{{h \to 0}} \frac{{{sp.latex(quotient, order='lex')}}}{{h}}", "expand, cancel"),
+                   Step(rf"\lim_{{h \to 0}} \left({sp.latex(sp.Add(slope, a * h), order='lex')}\right)", "divide by h"),
+                   Step(str(slope), "let h go to 0")], {"h": h}, what=f"exercise derivative {i}",
+                  start=sp.Limit((fX.subs(X, x0 + h) - f0) / h, h, 0), end=sp.Integer(slope))
+    _check("derivative", i, fX, X, sp.diff(fX, X), {X: sp.Integer(x0)})
+    if sp.diff(fX, X).subs(X, x0) != slope:
+        raise BuildError(f"exercise derivative {i}: f'({x0}) is not {slope}")
+    tangent = sp.expand(f0 + slope * (X - x0))
     return {
-        "question": rf"f(x) = {L(f)}",
-        "ask": "Find the slope of the tangent line at the point given, say whether f is rising or falling there, "
-               "and write the tangent line. If f were a loss and x a weight, which way should x move?",
-        "at": L(x0),
-        "steps": [rf"f'(x) = {L(df)}", rf"f'\left({L(x0)}\right) = {L(slope)}",
-                  rf"f\left({L(x0)}\right) = {L(f0)}", rf"\text{{tangent: }} y = {L(tangent)}"],
-        "answer": L(slope),
-        "words": f"The slope is {'positive' if slope > 0 else 'negative' if slope < 0 else 'zero'}, so f is {trend} "
-                 f"there; gradient descent would {move} x{'' if slope == 0 else ' (step against the sign of the slope)'}.",
+        "question": rf"f(x) = {sp.latex(fX, order='lex')}",
+        "at": str(x0),
+        "steps": [rf"f'({x0}) = \lim_{{h \to 0}} {first}", *[f"= {line['tex']}" for line in lines],
+                  rf"\text{{tangent line: }} y = {sp.latex(tangent, order='lex')}"],
+        "answer": str(slope),
+        "slope_sign": "positive" if slope > 0 else "negative" if slope < 0 else "zero",
+        "move": "decrease" if slope > 0 else "increase" if slope < 0 else "stay",
     }
 
 
@@ -129,7 +138,10 @@ def _rules(rng: np.random.Generator, i: int) -> dict:
             outer = [sp.sin(u), sp.cos(u)][int(rng.integers(0, 2))]
         d_outer, d_inner = sp.diff(outer, u), sp.diff(inner, x)
         fun = outer.subs(u, inner)
-        answer = d_outer.subs(u, inner) * d_inner
+        if rule == "chain":  # written as people write it: −4x(3 − x²), the bracket kept as the inner function
+            answer = sp.Mul(outer_n * sp.Poly(d_inner, x).LC(), x, inner ** (outer_n - 1))
+        else:
+            answer = d_outer.subs(u, inner) * d_inner
         steps = [rf"u = {L(inner)},\quad y = {L(outer)}",
                  rf"\frac{{dy}}{{du}} = {L(d_outer)},\quad \frac{{du}}{{dx}} = {L(d_inner)}",
                  rf"\frac{{dy}}{{dx}} = \frac{{dy}}{{du}}\cdot\frac{{du}}{{dx}} = {L(answer)}"]
@@ -178,14 +190,18 @@ def _partial(rng: np.random.Generator, i: int) -> dict:
     at = {x: sp.Rational(int(rng.integers(1, 5)), 2), y: sp.Rational(int(rng.integers(1, 5)), 2)}
     gx = _check("partial", i, z, x, zx, at)
     gy = _check("partial", i, z, y, zy, at)
+    # The gradient's value at the point, exactly (never a float turned back into a number by nsimplify).
+    ex, ey = sp.simplify(zx.subs(at)), sp.simplify(zy.subs(at))
+    if not (same(ex, sp.diff(z, x).subs(at)) and same(ey, sp.diff(z, y).subs(at))):
+        raise BuildError(f"exercise partial {i}: the gradient at {at} is not ({ex}, {ey})")
     return {
         "question": rf"z = {L(z)}",
         "ask": "Find both partial derivatives and the gradient at the point given.",
         "at": rf"\left({L(at[x])}, {L(at[y])}\right)",
         "steps": [rf"\frac{{\partial z}}{{\partial x}} = {L(zx)}",
                   rf"\frac{{\partial z}}{{\partial y}} = {L(zy)}",
-                  rf"\nabla z\left({L(at[x])}, {L(at[y])}\right) = \left({L(sp.nsimplify(zx.subs(at)))},\ {L(sp.nsimplify(zy.subs(at)))}\right)"],
-        "answer": rf"\left({L(zx.subs(at))},\ {L(zy.subs(at))}\right)",
+                  rf"\nabla z\left({L(at[x])}, {L(at[y])}\right) = \left({L(ex)},\ {L(ey)}\right)"],
+        "answer": rf"\left({L(ex)},\ {L(ey)}\right)",
         "gradient": [gx, gy],
     }
 

@@ -102,11 +102,6 @@ def tex(e: Any) -> str:
     return _Printer({"order": "none", "ln_notation": True}).doprint(sp.sympify(e))
 
 
-def texv(e: Any) -> str:
-    """LaTeX of an expression in SymPy's own canonical order."""
-    return sp.latex(value(e))
-
-
 def label(text: str) -> sp.Symbol:
     """A symbol that prints as the given LaTeX (\\frac{dy}{dx}, f')."""
     return sp.Symbol(text)
@@ -256,7 +251,7 @@ class Derivation:
                 for t, dt, _rule in step.terms:
                     truth = sp.diff(value(t), x)
                     if not equal(dt, truth):
-                        raise self._fail(i, step, f"{dx.replace(chr(92), '')} of {value(t)} is {sp.simplify(truth)}, not {value(dt)}")
+                        raise self._fail(i, step, f"d/d{x} of {value(t)} is {sp.simplify(truth)}, not {value(dt)}")
                     st.term_derivs.append(dt)
                     lines.append(rf"{dx}\left[{tex(t)}\right] = {tex(dt)}")
             elif isinstance(step, Combine):
