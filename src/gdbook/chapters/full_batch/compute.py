@@ -228,7 +228,8 @@ def full_batch_section(s: Settings, deps: dict) -> dict:
         "test_min": float(test[test_min_at]),
         "test_min_at": test_min_at,
         # a dip: the test MSE was lower on the way than at the end, by more than rounding
-        "test_dip": bool(test_min_at < last and test[-1] - test[test_min_at] > 1e-9 * test[-1]),
+        "test_dip": bool(status in ("converged", "not_yet") and 0 < test_min_at < last
+                         and test[-1] - test[test_min_at] > 1e-9 * test[-1]),
         "grad_start": float(g0),
         "grad_end": float(np.hypot(*gradient(fb["w"], fb["b"], x, y))),
         "grad_end_ratio": float(np.hypot(*gradient(fb["w"], fb["b"], x, y)) / g0) if g0 > 0 else 0.0,

@@ -35,7 +35,7 @@ def shown_path(g: dict) -> int:
 
 def path(r, theme: Theme):
     g, cf = r["full_batch"], r["closed_form"]
-    fig, ax = plt.subplots(figsize=theme.size((6.4, 5.0), (4.6, 5.6)))
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 5.0), (4.3, 5.6)))
     k = shown_path(g)
     ws, bs = g["_w"], g["_b"]
     window = equal_window(ax, box(np.append(ws[:k], cf["w"]), np.append(bs[:k], cf["b"]), margin=0.12))
@@ -91,11 +91,11 @@ def path_alt(r) -> str:
 
 def loss(r, theme: Theme):
     g, cf = r["full_batch"], r["closed_form"]
-    fig, ax = plt.subplots(figsize=theme.size((6.4, 4.0), (4.6, 4.4)))
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 4.0), (4.3, 4.4)))
     t = np.arange(len(g["_train_loss"]))
     ax.plot(t, g["_train_loss"], color=theme.c("train"), label="training MSE")
     ax.plot(t, g["_test_loss"], color=theme.c("test"), ls="--", label="test MSE")
-    ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":", label=f"least-squares training MSE {fmt.num(cf['train_mse'])}")
+    ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":", label=f"least squares, L* = {fmt.num(cf['train_mse'])}")
     ax.set_yscale("log")
     both = np.concatenate([g["_train_loss"], g["_test_loss"], [cf["train_mse"]]])
     both = both[both > 0]
@@ -121,7 +121,7 @@ def loss_alt(r) -> str:
 
 def distance(r, theme: Theme):
     g = r["full_batch"]
-    fig, (a1, a2) = plt.subplots(2, 1, sharex=True, figsize=theme.size((6.4, 5.4), (4.6, 6.4)))
+    fig, (a1, a2) = plt.subplots(2, 1, sharex=True, figsize=theme.size((6.2, 5.4), (4.3, 6.4)))
     d = np.hypot(g["_err"][:, 0], g["_err"][:, 1])
     t = np.arange(len(d))
     a1.plot(t, d, color=theme.c("full_batch"), lw=2.0, label="distance ‖θₜ − θ*‖")
@@ -153,7 +153,7 @@ def distance_alt(r) -> str:
 
 def params(r, theme: Theme):
     g, cf, d = r["full_batch"], r["closed_form"], r["dataset"]
-    fig, axes = plt.subplots(2, 1, figsize=theme.size((6.4, 5.2), (4.6, 6.2)), sharex=True)
+    fig, axes = plt.subplots(2, 1, figsize=theme.size((6.2, 5.2), (4.3, 6.2)), sharex=True)
     t = np.arange(len(g["_w"]))
     for ax, key, name in ((axes[0], "w", "weight w"), (axes[1], "b", "bias b")):
         ax.plot(t, g["_" + key], color=theme.c("full_batch"), label="during descent")
@@ -178,7 +178,7 @@ def params_alt(r) -> str:
 
 def fit(r, theme: Theme):
     d, g = r["dataset"], r["full_batch"]
-    fig, ax = plt.subplots(figsize=theme.size((6.4, 4.2), (4.6, 5.0)))
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 4.2), (4.3, 5.0)))
     draw_sets(ax, d, theme)
     xs = np.array([d["x_min"], d["x_max"]])
     ax.plot(xs, d["true_b"] + d["true_w"] * xs, color=theme.c("truth"), ls="--", lw=1.4,
@@ -208,9 +208,9 @@ def residuals(r, theme: Theme):
     x, y, t = d["_x"], d["_y"], d["_is_test"]
     res = y - (g["w"] * x + g["b"])
     if theme.phone:
-        fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.6, 6.4))
+        fig, (a1, a2) = plt.subplots(2, 1, figsize=(4.3, 6.4))
     else:
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(6.4, 3.4), gridspec_kw={"width_ratios": [3, 2]})
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(6.2, 3.4), gridspec_kw={"width_ratios": [3, 2]})
     a1.scatter(x[~t], res[~t], s=14, marker="o", color=theme.c("train"), alpha=0.7, linewidths=0, label="train")
     a1.scatter(x[t], res[t], s=26, marker="^", facecolors="none", edgecolors=theme.c("test"), linewidths=1.1, label="test")
     a1.axhline(0, color=theme.fg, lw=0.9)

@@ -201,6 +201,7 @@ def describe_noisy(ds, m, seed, bound, lr, decay, ops, theta, loss_star, batch_s
     g.update({
         "decay": decay,
         "final_lr": float(tr.lr[-1]),
+        "schedule_final_lr": float(lr / (1.0 + decay * (m.n_iters - 1))),
         "n_iters_set": int(m.n_iters),
         "diverged_at": tr.diverged_at,
         "radius": radius(ops, lr),
@@ -253,28 +254,34 @@ def stochastic_section(s: Settings, deps: dict) -> dict:
     full = describe_run(ds, fb_tr, s.descent.full_batch.lr, None)
     full["diverged_at"] = fb_tr.diverged_at
 
-    # A fair comparison: the loss of each method after the same number of examples seen.
+    # A fair comparison: the loss of each method after the same number of examples seen (one epoch, or what the
+    # shortest run that did not diverge saw); a run that diverged before then has no loss to compare.
     runs = {"full_batch": full, "mini_batch": mini, "stochastic": sgd}
     examples_seen = {k: g["n_iters"] * g.get("batch_size", n_train) for k, g in runs.items()}
-    common = min(n_train, *examples_seen.values())
+    alive = [k for k, g in runs.items() if not g["diverged"]]
+    common = min([n_train] + [examples_seen[k] for k in alive])
     compare = {}
     for k, g in runs.items():
         per = g.get("batch_size", n_train)
+        reached = examples_seen[k] >= common
         compare[k] = {
             "lr": g["lr"],
             "batch_size": per,
             "updates": int(common // per),
-            "loss": at_examples(g, common, n_train),
+            "reached": bool(reached),
+            "loss": at_examples(g, common, n_train) if reached else None,
             "examples": int(examples_seen[k]),
             "epochs": g["epochs"],
             "final": g["train_mse"],
             "diverged": g["diverged"],
         }
-    fastest = min(compare, key=lambda k: compare[k]["loss"])
+    ranked = [k for k in runs if compare[k]["loss"] is not None]
+    fastest = min(ranked, key=lambda k: compare[k]["loss"]) if ranked else None
 
     # One example's gradient at θ*: their mean is the full gradient (zero), their spread is the noise.
     r = theta[0] * x + theta[1] - y
     dw_i, db_i = 2 * r * x, 2 * r
+    noise_free = bool(np.max(np.abs(r)) <= 1e-9 * (1.0 + np.max(np.abs(y))))  # the line fits every point
     sign_at = 1.0 / (2.0 * (1.0 + x * x))
     grow_at = 1.0 / (1.0 + x * x)
 
@@ -293,7 +300,7 @@ def stochastic_section(s: Settings, deps: dict) -> dict:
     for key in ("large", "decay"):
         repeats[key].pop("_mean_loss")
     avg = None
-    if mean_loss is not None and sgd["rest_loss"] is not None and sgd["settled_from"] is not None:
+    if mean_loss is not None and sgd["rest_loss"] is not None and sgd["settled_from"] is not None and not noise_free:
         tail = mean_loss[sgd["settled_from"]:]
         avg = {
             "from_update": int(sgd["settled_from"]),
@@ -330,6 +337,8 @@ def stochastic_section(s: Settings, deps: dict) -> dict:
         "eta_ms": eta_ms,
         "eta_ms_ratio": eta_ms / eta_star,
         "min_train_mse": loss_star,
+        # the line fits every training point (noise-free data): no example's gradient is left at θ*
+        "noise_free": noise_free,
         "start_distance": float(np.hypot(*e0)),
         "per_example": {
             "dw_mean": float(np.mean(dw_i)), "db_mean": float(np.mean(db_i)),

@@ -45,7 +45,7 @@ def positive(values: np.ndarray) -> np.ndarray:
 
 def cost(r, theme: Theme):
     sg, n = r["stochastic"], r["stochastic"]["n_train"]
-    fig, ax = plt.subplots(figsize=theme.size((6.4, 4.2), (4.6, 5.6)))
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 4.2), (4.3, 5.6)))
     for key, name in reversed(METHODS):
         g = runs(r)[key]
         L = positive(g["_train_loss"])
@@ -75,7 +75,10 @@ def cost_alt(r) -> str:
     parts = []
     for key, name in METHODS:
         c = sg["compare"][key]
-        parts.append(f"{name} {fmt.num(c['loss'])} after {fmt.integer(c['updates'])} update{'s' if c['updates'] != 1 else ''}")
+        if c["loss"] is None:
+            parts.append(f"{name} diverged before then")
+        else:
+            parts.append(f"{name} {fmt.num(c['loss'])} after {fmt.integer(c['updates'])} update{'s' if c['updates'] != 1 else ''}")
     when = "one epoch" if sg["compare_is_epoch"] else f"{fmt.integer(sg['compare_examples'])} examples"
     return ("Training MSE of the three methods against epochs, both axes on log scales. After " + when
             + " (the vertical line) the losses are: " + "; ".join(parts) + ".")
@@ -103,7 +106,7 @@ def paths(r, theme: Theme):
     sg = r["stochastic"]
     n = sg["n_train"]
     shape = (2, 1) if theme.phone else (1, 2)
-    fig, axes = plt.subplots(*shape, figsize=theme.size((6.4, 3.9), (4.6, 8.4)))
+    fig, axes = plt.subplots(*shape, figsize=theme.size((6.2, 3.9), (4.3, 8.4)))
     for ax, key, name in ((axes[0], "mini_batch", "mini-batch"), (axes[1], "stochastic", "stochastic")):
         g = runs(r)[key]
         _paths_panel(ax, g, sg, theme, key, name_of(g, name, n))
@@ -128,6 +131,8 @@ def paths_alt(r) -> str:
             text += f"{name}: the path scatters widely around the valley and never gathers at the minimum. "
         elif g["status"] == "descending":
             text += f"{name}: the path is still on its way down the valley after {fmt.integer(g['n_iters'])} updates. "
+        elif sg["noise_free"]:
+            text += f"{name}: the path runs down the valley to the minimum. "
         else:
             text += (f"{name}: the path runs down towards the minimum with a visible jitter, then keeps moving in a "
                      f"small tangle around it. ")
@@ -138,7 +143,7 @@ def settle(r, theme: Theme):
     sg = r["stochastic"]
     n, low = sg["n_train"], sg["min_train_mse"]
     shape = (2, 1) if theme.phone else (1, 2)
-    fig, axes = plt.subplots(*shape, figsize=theme.size((6.4, 4.0), (4.6, 9.0)), sharey=not theme.phone)
+    fig, axes = plt.subplots(*shape, figsize=theme.size((6.2, 4.0), (4.3, 9.0)), sharey=not theme.phone)
     shown = []
     for ax, key, name in ((axes[0], "mini_batch", "mini-batch"), (axes[1], "stochastic", "stochastic")):
         g = runs(r)[key]
@@ -195,7 +200,7 @@ def overshoot(r, theme: Theme):
     sg = r["stochastic"]
     one = sg["one_example"]
     x = np.sort(sg["_x"])
-    fig, ax = plt.subplots(figsize=theme.size((6.4, 4.0), (4.6, 5.2)))
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 4.0), (4.3, 5.2)))
     xs = np.linspace(min(x.min(), 0.0), x.max(), 200)
     for lr, role in ((one["at_lr"]["lr"], "fixed"), (one["at_large"]["lr"], "stochastic")):
         ax.plot(xs, 1 - 2 * lr * (1 + xs * xs), color=theme.c(role), lw=1.8, label=f"η = {fmt.num(lr)}")
@@ -227,7 +232,7 @@ def overshoot_alt(r) -> str:
 def large(r, theme: Theme):
     sg = r["stochastic"]
     shape = (2, 1) if theme.phone else (1, 2)
-    fig, (a1, a2) = plt.subplots(*shape, figsize=theme.size((6.4, 4.0), (4.6, 8.6)),
+    fig, (a1, a2) = plt.subplots(*shape, figsize=theme.size((6.2, 4.0), (4.3, 8.6)),
                                  gridspec_kw=None if theme.phone else {"width_ratios": [3, 2]})
     for g, role, name in ((sg["large"], "stochastic", f"η = {fmt.num(sg['large']['lr'])}"),
                           (sg["decay"], "accent", f"ηₜ = {fmt.num(sg['decay']['lr'])}/(1 + {fmt.num(sg['decay']['decay'])}·t)"),
