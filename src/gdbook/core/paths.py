@@ -101,6 +101,19 @@ def log_ticks(axis, lo: float, hi: float) -> None:
     ticks = [m * 10.0 ** e for e in range(lo_e, hi_e + 1) if (e - lo_e) % every == 0 for m in mantissas]
     ticks = [t for t in ticks if lo <= t <= hi]
     axis.set_major_locator(FixedLocator(ticks))
-    axis.set_major_formatter(FuncFormatter(lambda v, _: fmt.num(v, 2)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: tick_label(v)))
     axis.set_minor_locator(NullLocator())
     axis.set_minor_formatter(NullFormatter())
+
+
+def tick_label(v: float) -> str:
+    """A log-axis tick as people write it: 0.5, 20, 1000 — and below 0.01 as a power of ten (10⁻⁴, 2 × 10⁻⁴),
+    never a run of decimals (the SVG compaction shortens numbers with three decimals or more)."""
+    from gdbook.core import fmt
+
+    if v == 0 or 0.01 <= abs(v) < 1e5:
+        return fmt.num(v, 2)
+    e = int(np.floor(np.log10(abs(v)) + 1e-9))
+    m = round(v / 10.0**e, 1)
+    power = "10" + str(e).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    return power if m == 1 else f"{fmt.num(m, 2)} × {power}"

@@ -142,15 +142,19 @@ def one_example_step() -> dict:
     grow_at = sp.solve(sp.Eq(phi, -1), eta)
     if len(sign_at) != 1 or len(grow_at) != 1 or sp.diff(phi, eta).is_negative is not True:
         raise AssertionError("the one-step factor is not a single decreasing line in η")
-    return {
+    out = {
         "dw_tex": checked(r"2 r_i x_i", dw, names, what="∂ℓᵢ/∂w"),
         "db_tex": checked(r"2 r_i", db, names, what="∂ℓᵢ/∂b"),
         "new_r_tex": checked(r"(w - 2\eta r_i x_i) x_i + (b - 2\eta r_i) - y_i", new_r, names, what="the new residual"),
-        "chain_tex": identity(r"(w - 2\eta r_i x_i) x_i + (b - 2\eta r_i) - y_i = r_i - 2\eta r_i (x_i^2 + 1)"
-                              r" = r_i (1 - 2\eta(1 + x_i^2))", names, what="the new residual, simplified"),
+        # the three lines of the displayed derivation, each equal to the next (and the first to the definition)
+        "chain": identity(r"(w - 2\eta r_i x_i) x_i + (b - 2\eta r_i) - y_i = r_i - 2\eta r_i (x_i^2 + 1)"
+                          r" = r_i (1 - 2\eta(1 + x_i^2))", names, what="the new residual, simplified").split(" = "),
         "sign_tex": checked(r"\frac{1}{2(1 + x_i^2)}", sign_at[0], names, what="sign change"),
         "grow_tex": checked(r"\frac{1}{1 + x_i^2}", grow_at[0], names, what="growth"),
     }
+    if out["chain"][0] != out["new_r_tex"]:  # the chain starts from the residual checked against the definition
+        raise AssertionError("the displayed chain does not start from the checked new residual")
+    return out
 
 
 # --- runs -----------------------------------------------------------------------------------------
