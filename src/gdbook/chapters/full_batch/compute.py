@@ -27,6 +27,7 @@ from dataclasses import fields
 import numpy as np
 import sympy as sp
 
+from gdbook.core import fmt
 from gdbook.core.data import make_dataset
 from gdbook.core.descent import compared_with, describe_run, run
 from gdbook.core.errors import BuildError
@@ -236,6 +237,7 @@ def full_batch_section(s: Settings, deps: dict) -> dict:
         "sigma2": float(s.data.noise_std ** 2),
         "exercises": exercises(lam, c0, d0, cf["train_mse"], bound_loss, tol, limit),
         "derivation": derivation(),
+        "decimals": {"wb": fmt.decimals([fb["w"], fb["b"], cf["w"], cf["b"]])},
         "_grad": grads,
         "_err": err,
         "_quad": quadratic(x, y),

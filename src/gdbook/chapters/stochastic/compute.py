@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from gdbook.core import fmt
 from gdbook.core.data import make_dataset
 from gdbook.core.descent import compared_with, descend_many, describe_run, run
 from gdbook.core.formula import checked, identity
@@ -313,6 +314,15 @@ def stochastic_section(s: Settings, deps: dict) -> dict:
             "excess_ratio": float((np.mean(tail) - loss_star) / sgd["rest_excess"]) if sgd["rest_excess"] > 0 else None,
         }
 
+    # one number of decimals per table column (fmt.fixed with these)
+    cols = {
+        "lr": fmt.decimals([g["lr"] for g in runs.values()]),
+        "per_epoch": fmt.decimals([g["updates_per_epoch"] for g in runs.values()]),
+        "epochs": fmt.decimals([g["epochs"] for g in runs.values()]),
+        "loss": fmt.decimals([c["loss"] for c in compare.values()] + [c["final"] for c in compare.values()]),
+        "median": fmt.decimals([repeats[k]["median_final"] for k in ("stochastic", "large", "decay")]),
+    }
+
     eta_ms = threshold(ops1, eta_star)
     e0 = np.array([ds.w0, ds.b0]) - theta
     double_b = min(2 * mb.batch_size, n_train)
@@ -333,6 +343,7 @@ def stochastic_section(s: Settings, deps: dict) -> dict:
         "full_batch": {k: full[k] for k in ("lr", "n_iters", "train_mse", "initial_train_mse", "diverged",
                                              "diverged_at", "epochs", "updates_per_epoch")},
         "settled_within": SETTLED,
+        "decimals": cols,
         "compare": compare,
         "compare_examples": int(common),
         "compare_is_epoch": bool(common == n_train),
