@@ -63,8 +63,8 @@ def draw_contours(ax, q: dict, loss_min: float, theme, count: int = 9, grid: int
 
 
 def fading_path(ax, w: np.ndarray, b: np.ndarray, color: str, lw: float = 1.4, max_segments: int = 1500,
-                faintest: float = 0.06, zorder: float = 3) -> int:
-    """The path (w₀, b₀) → (w₁, b₁) → … as segments whose opacity grows with their update number.
+                faintest: float = 0.12, zorder: float = 3) -> int:
+    """The path (w₀, b₀) → (w₁, b₁) → … as segments whose opacity grows with the log of their update number.
 
     Paths longer than ``max_segments`` are drawn through every k-th iterate
     (returned; 1 when every update is drawn), always ending at the last one.
@@ -81,9 +81,12 @@ def fading_path(ax, w: np.ndarray, b: np.ndarray, color: str, lw: float = 1.4, m
     if len(pts) < 2:
         return step
     segs = np.stack([pts[:-1], pts[1:]], axis=1)
-    age = np.linspace(0.0, 1.0, len(segs))
+    # age on a log scale of the update number: the first steps, which carry the walk into the valley, stay
+    # visible, and the last ones (the noise around the minimum) are solid
+    t = idx[1:].astype(float)
+    age = np.log1p(t) / np.log1p(t[-1])
     rgba = np.tile(to_rgba(color), (len(segs), 1))
-    rgba[:, 3] = faintest + (1.0 - faintest) * age ** 2
+    rgba[:, 3] = faintest + (1.0 - faintest) * age
     ax.add_collection(LineCollection(segs, colors=rgba, linewidths=lw, zorder=zorder, capstyle="round"))
     return step
 

@@ -237,7 +237,7 @@ def full_batch_section(s: Settings, deps: dict) -> dict:
         "sigma2": float(s.data.noise_std ** 2),
         "exercises": exercises(lam, c0, d0, cf["train_mse"], bound_loss, tol, limit),
         "derivation": derivation(),
-        "decimals": {"wb": fmt.decimals([fb["w"], fb["b"], cf["w"], cf["b"]])},
+        "decimals": {"w": fmt.decimals([fb["w"], cf["w"]]), "b": fmt.decimals([fb["b"], cf["b"]])},
         "_grad": grads,
         "_err": err,
         "_quad": quadratic(x, y),
