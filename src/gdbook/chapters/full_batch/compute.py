@@ -82,9 +82,19 @@ def derivation() -> dict:
     names = {"eta": eta, "H": H, "e_{t}": e, "I": sp.Integer(1), "lambda_{k}": lam, "c_{k}": c}
     # e_{t+1} = e_t − η·(gradient) with gradient H e_t; the identity matrix I reads as 1 (every product is H·vector)
     step = identity(r"e_t - \eta H e_t = (I - \eta H) e_t", names, what="error recursion")
-    along = identity(r"c_k - \eta\lambda_k c_k = (1 - \eta\lambda_k) c_k", names, what="one eigen-direction")
+    names["c"] = c
+    along = identity(r"c - \eta\lambda_k c = (1 - \eta\lambda_k) c", names, what="one eigen-direction")
     rho, t, d0 = sp.symbols("rho t d_0", positive=True)
+    lo, hi = sp.symbols("lambda_min lambda_max", positive=True)
+    extremes = {"lambda_{min}": lo, "lambda_{max}": hi}
+    best = sp.solve(sp.Eq(1 - eta * lo, -(1 - eta * hi)), eta)[0]  # where the two factors have the same size
     return {
+        # one eigen-direction's share of the loss after t updates, from its share at the start (c_k: the start's component)
+        "term_tex": checked(r"\frac{1}{2} \lambda_k c_k^2 (1 - \eta\lambda_k)^{2t}",
+                            sp.Rational(1, 2) * lam * ((1 - eta * lam) ** t * c) ** 2,
+                            {"eta": eta, "lambda_{k}": lam, "c_{k}": c, "t": t}, what="the loss of one direction"),
+        "best_lr_tex": checked(r"\frac{2}{\lambda_{\min} + \lambda_{\max}}", best, extremes, what="the best η"),
+        "best_rho_tex": checked(r"\frac{\kappa - 1}{\kappa + 1}", 1 - best * lo, {"kappa": hi / lo}, what="the best ρ"),
         "step_tex": step,
         "along_tex": along,
         "bound_tex": checked(r"\rho^{t} d_0", rho**t * d0, {"rho": rho, "t": t, "d_{0}": d0}, what="the bound"),

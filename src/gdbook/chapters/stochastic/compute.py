@@ -150,6 +150,7 @@ def one_example_step() -> dict:
         # the three lines of the displayed derivation, each equal to the next (and the first to the definition)
         "chain": identity(r"(w - 2\eta r_i x_i) x_i + (b - 2\eta r_i) - y_i = r_i - 2\eta r_i (x_i^2 + 1)"
                           r" = r_i (1 - 2\eta(1 + x_i^2))", names, what="the new residual, simplified").split(" = "),
+        "factor_tex": checked(r"1 - 2\eta(1 + x_i^2)", phi, names, what="the one-step factor"),
         "sign_tex": checked(r"\frac{1}{2(1 + x_i^2)}", sign_at[0], names, what="sign change"),
         "grow_tex": checked(r"\frac{1}{1 + x_i^2}", grow_at[0], names, what="growth"),
     }
