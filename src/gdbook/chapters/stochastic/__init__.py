@@ -12,7 +12,7 @@ CHAPTER = Chapter(
                     doc="mini-batch and stochastic runs compared per example seen, the mean-square model of where "
                         "they rest, one example's step, and the too-large step of the case study over many shuffles"),
     figures=(
-        Figure("stochastic-cost", figures.cost, figures.cost_alt, depends=DEPS),
+        Figure("stochastic-loss", figures.cost, figures.cost_alt, depends=DEPS),
         Figure("stochastic-paths", figures.paths, figures.paths_alt, depends=DEPS),
         Figure("stochastic-settle", figures.settle, figures.settle_alt, depends=DEPS),
         Figure("stochastic-overshoot", figures.overshoot, figures.overshoot_alt, depends=DEPS),
