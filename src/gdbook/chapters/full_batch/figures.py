@@ -234,8 +234,9 @@ def residuals_alt(r) -> str:
     d, g = r["dataset"], r["full_batch"]
     x, y = d["_x"], d["_y"]
     res = y - (g["w"] * x + g["b"])
+    scale = float(np.max(np.abs(y)))
     return (
-        f"Left: residuals y − ŷ against x, between {fmt.num(res.min(), 3)} and {fmt.num(res.max(), 3)}. Right: their "
-        f"histogram, centred at {fmt.num(float(np.mean(res)), 2)} with standard deviation {fmt.num(float(np.std(res)), 3)} "
-        f"(the noise's is {fmt.num(d['noise_std'])})."
+        f"Two panels. Residuals y − ŷ against x, between {fmt.num(res.min(), 3)} and {fmt.num(res.max(), 3)}; and their "
+        f"histogram, with mean {fmt.gap(float(np.mean(res)), scale)} and standard deviation "
+        f"{fmt.gap(float(np.std(res)), scale)} (the noise's is {fmt.num(d['noise_std'])})."
     )
