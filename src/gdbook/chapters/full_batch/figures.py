@@ -230,6 +230,11 @@ def residuals(r, theme: Theme):
     return fig
 
 
+def small(v: float, scale: float) -> str:
+    """A value that may be rounding: said in words when it is, else with three significant figures."""
+    return fmt.gap(v, scale) if fmt.rounding(v, scale) else fmt.num(v, 3)
+
+
 def residuals_alt(r) -> str:
     d, g = r["dataset"], r["full_batch"]
     x, y = d["_x"], d["_y"]
@@ -237,6 +242,6 @@ def residuals_alt(r) -> str:
     scale = float(np.max(np.abs(y)))
     return (
         f"Two panels. Residuals y − ŷ against x, between {fmt.num(res.min(), 3)} and {fmt.num(res.max(), 3)}; and their "
-        f"histogram, with mean {fmt.gap(float(np.mean(res)), scale)} and standard deviation "
-        f"{fmt.gap(float(np.std(res)), scale)} (the noise's is {fmt.num(d['noise_std'])})."
+        f"histogram, with mean {small(float(np.mean(res)), scale)} and standard deviation "
+        f"{small(float(np.std(res)), scale)} (the noise's is {fmt.num(d['noise_std'])})."
     )
