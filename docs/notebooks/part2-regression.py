@@ -32,8 +32,11 @@ from gdbook.settings import as_dict, from_mapping
 #
 # `my_settings` overrides the book's defaults; any key of the book's *Settings*
 # page can go here, and a value that is not allowed is refused with a message
-# saying what is. **Try this:** more noise (`"noise_std": 2.0`), fewer points
-# (`"n": 30`), another seed, or a larger learning rate (`"lr": 0.5`).
+# saying what is. With none changed, every run below is the very run of the
+# book's chapters (same settings, same seeded shuffles). **Try this:** more
+# noise (`"noise_std": 2.0`), fewer points (`"n": 30`), another seed, a
+# full-batch learning rate above η\* (`"full_batch": {"lr": 0.5}`), or the
+# stochastic step of the chapter's case study (`"stochastic": {"lr": 0.4}`).
 
 # %%
 my_settings = {
@@ -44,7 +47,8 @@ my_settings = {
 settings = from_mapping(my_settings)
 s = as_dict(settings)
 print("data:      ", s["data"])
-print("full batch:", s["descent"]["full_batch"])
+for method in ("full_batch", "mini_batch", "stochastic"):
+    print(f"{method + ':':<12}", s["descent"][method])
 
 # %% [markdown]
 # ## The data and the split
@@ -71,32 +75,53 @@ plt.show()
 # Each update moves $(w, b)$ against the gradient of the mean squared error:
 # $w \leftarrow w - \eta\,\partial L/\partial w$, $b \leftarrow b - \eta\,\partial L/\partial b$.
 # Full batch uses every training point for each update; mini-batch and
-# stochastic descent use a few, or one, drawn at random.
+# stochastic descent use a few, or one, from a fresh shuffle each epoch. Each
+# method runs with its own settings, as in the chapters: its learning rate, its
+# number of updates and its batch size (the stochastic step is smaller than the
+# others because one example's gradient is much noisier).
 
 # %%
-fb = settings.descent.full_batch
+methods = settings.descent
 runs = {}
-for name, bs in (("full batch", None), ("mini-batch", settings.descent.mini_batch.batch_size), ("stochastic", 1)):
-    runs[name] = descent.descend(
-        ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0,
-        lr=fb.lr, n_iters=fb.n_iters, batch_size=bs,
-        rng=np.random.default_rng(settings.seed), bound=settings.descent.divergence_bound,
-    )
+for name, m, full in (("full batch", methods.full_batch, True), ("mini-batch", methods.mini_batch, False),
+                      ("stochastic", methods.stochastic, False)):
+    runs[name] = descent.run(ds, m, settings.seed, methods.divergence_bound, full=full)
+    print(f"{name:<11} η = {m.lr:<6g} {runs[name].iterations_run:>5} updates"
+          + ("" if full else f", batches of {m.batch_size}"))
 
 fig, ax = plt.subplots(figsize=(6, 3.5))
-for name, tr in runs.items():
-    ax.plot(tr.train_loss, label=name)
+for (name, tr), m in zip(runs.items(), (methods.full_batch, methods.mini_batch, methods.stochastic)):
+    per = len(ds.x_train) if name == "full batch" else m.batch_size
+    epochs = np.arange(1, len(tr.train_loss)) * per / len(ds.x_train)
+    ax.plot(epochs, tr.train_loss[1:], label=name, lw=0.8 if name == "stochastic" else 1.8)
+ax.set_xscale("log")
 ax.set_yscale("log")
-ax.set_xlabel("update")
+ax.set_xlabel("epochs (examples seen ÷ training points)")
 ax.set_ylabel("training MSE")
 ax.legend()
 plt.show()
 
 # %% [markdown]
+# ## Why full batch converges: ρ and η\*
+#
+# The Hessian $H$ of the loss is constant; each update multiplies the error
+# $\theta_t - \theta^*$ along an eigenvector of $H$ by $1 - \eta\lambda$. The
+# convergence factor $\rho = \max|1 - \eta\lambda|$ must be below 1, which
+# holds exactly when $\eta < \eta^* = 2/\lambda_{\max}$.
+
+# %%
+lam = np.linalg.eigvalsh(model.hessian(ds.x_train))
+lr = methods.full_batch.lr
+rho = max(abs(1 - lr * lam[0]), abs(1 - lr * lam[1]))
+print(f"λmin = {lam[0]:.4g}, λmax = {lam[1]:.4g}, condition number κ = {lam[1] / lam[0]:.4g}")
+print(f"η* = 2/λmax = {2 / lam[1]:.4g}; η = {lr:g} gives ρ = {rho:.6g}")
+
+# %% [markdown]
 # ## Compare with the closed form
 #
-# Least squares has an exact answer, from the normal equations. Gradient
-# descent should approach it; the noisier methods hover around it.
+# Least squares has an exact answer, from the normal equations. Full-batch
+# descent converges to it when η < η\* and it has updates enough; the noisier
+# methods, with a step small enough, come to rest in a cloud around it.
 
 # %%
 w_cf, b_cf = model.closed_form(ds.x_train, ds.y_train)

@@ -91,14 +91,21 @@ class MethodSettings:
 
 
 @dataclass(frozen=True)
+class StochasticSettings(MethodSettings):
+    # The chapter's run uses a step that settles; the case study repeats it with a step too large to.
+    large_lr: float = opt(0.4, "the too-large learning rate of the stochastic chapter's case study (and the start "
+                          "of its decaying step)", lo=0.0, hi=1e3, lo_open=True)
+
+
+@dataclass(frozen=True)
 class DescentSettings:
     full_batch: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.1, n_iters=500, batch_size=160))
     mini_batch: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.1, n_iters=500, batch_size=16))
-    stochastic: MethodSettings = field(default_factory=lambda: MethodSettings(lr=0.4, n_iters=1000, batch_size=1))
-    decay: float = opt(0.01, "decay k of the stochastic fix, η_t = η / (1 + k·t)", lo=0.0, hi=1e3)
-    fixed_lr: float = opt(0.02, "smaller learning rate of the stochastic fix", lo=0.0, hi=1e3, lo_open=True)
+    stochastic: StochasticSettings = field(default_factory=lambda: StochasticSettings(lr=0.05, n_iters=1000, batch_size=1))
+    decay: float = opt(0.01, "decay k of the case study's decaying step, η_t = large_lr / (1 + k·t)", lo=0.0, hi=1e3)
     divergence_bound: float = opt(1e6, "a run counts as diverged once its loss passes this", lo=1.0, hi=1e100)
-    tolerance: float = opt(1e-6, "largest |w − w_ols| and |b − b_ols| full-batch descent may end at (else the build fails)", lo=0.0, hi=1e3, lo_open=True)
+    tolerance: float = opt(1e-6, "full-batch descent counts as converged once |w − w*| and |b − b*| are both at most "
+                           "this (w*, b*: the least-squares fit)", lo=0.0, hi=1e3, lo_open=True)
     repeats: int = opt(40, "stochastic runs, each with its own shuffle seed, behind the noise statistics", lo=1, hi=200,
                         why="each is a full stochastic run; 200 keep a build within minutes")
 
@@ -252,7 +259,29 @@ def _check_consistency(s: Settings) -> None:
 
 def check_buildable(s: Settings) -> Settings:
     """Limits that depend on the data the settings generate, checked before anything is built."""
+    _check_tolerance(s)
     return s
+
+
+def _check_tolerance(s: Settings) -> None:
+    """descent.tolerance must be a distance the updates can reach: above what floating-point rounding decides.
+
+    Every update rounds its gradient; along the slow direction of the loss those roundings add up, and the
+    least-squares answer descent is compared with is itself rounded.  Below that floor (computed from the
+    data in gdbook.core.rounding), whether a run "converges" would be decided by rounding, not by descent.
+    """
+    from gdbook.core.data import make_dataset
+    from gdbook.core.model import closed_form
+    from gdbook.core.rounding import descent_floor
+
+    ds = make_dataset(s)
+    w, b = closed_form(ds.x_train, ds.y_train)
+    floor = descent_floor(ds.x_train, ds.y_train, w, b, ds.w0, ds.b0)
+    if s.descent.tolerance < floor:
+        raise SettingsError(
+            f"setting 'descent.tolerance' = {s.descent.tolerance!r} is not allowed with these data: it must be at "
+            f"least {floor:.2g}, the distance from least squares below which floating-point rounding in the "
+            f"updates, not their number, decides whether full-batch descent gets there")
 
 
 def from_mapping(raw: dict) -> Settings:

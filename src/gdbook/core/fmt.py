@@ -137,3 +137,18 @@ def _superscript(s: str) -> str:
 
 FILTERS = {"num": num, "fixed": fixed, "sci": sci, "gap": gap, "rounding": rounding, "tex": tex, "integer": integer,
            "pct": pct}
+
+
+def decimals(values: object, sig: int = SIG, most: int = 6) -> int:
+    """The decimals a table column needs: the most that any of its values shows as ``num(v, sig)`` (at most
+    ``most``).  With ``fixed(x, d)`` every value of the column then has the same number of decimals."""
+    d = 0
+    for v in values:  # type: ignore[attr-defined]
+        if v is None:
+            continue
+        s = _plain(_check(v), sig)
+        if "e" in s:  # a number too small for plain decimals: as many as its significant figures need
+            d = max(d, sig - 1 - math.floor(math.log10(abs(_check(v)))))
+        elif "." in s:
+            d = max(d, len(s.split(".")[1]))
+    return min(d, most)

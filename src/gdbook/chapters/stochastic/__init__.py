@@ -3,16 +3,19 @@
 from gdbook.chapters.stochastic import compute, figures
 from gdbook.core.registry import Chapter, Figure, Section
 
+DEPS = ('stochastic',)
 
 CHAPTER = Chapter(
     name="stochastic",
     page="part2/stochastic.md",
     section=Section("stochastic", compute.stochastic_section, depends=('closed_form',),
-                    doc="mini-batch and stochastic runs, per-example gradient spread, the mean-square threshold, repeated shuffles, and the fixes"),
+                    doc="mini-batch and stochastic runs compared per example seen, the mean-square model of where "
+                        "they rest, one example's step, and the too-large step of the case study over many shuffles"),
     figures=(
-        Figure("stochastic-loss", figures.loss_compare, figures.loss_compare_alt, depends=('dataset', 'closed_form', 'full_batch', 'stochastic')),
-        Figure("stochastic-diagnostics", figures.diagnostics, figures.diagnostics_alt, depends=('dataset', 'closed_form', 'full_batch', 'stochastic')),
-        Figure("stochastic-fix", figures.fix, figures.fix_alt, depends=('dataset', 'closed_form', 'full_batch', 'stochastic')),
-        Figure("stochastic-repeats", figures.repeats, figures.repeats_alt, depends=('dataset', 'closed_form', 'full_batch', 'stochastic')),
+        Figure("stochastic-loss", figures.cost, figures.cost_alt, depends=DEPS),
+        Figure("stochastic-paths", figures.paths, figures.paths_alt, depends=DEPS),
+        Figure("stochastic-settle", figures.settle, figures.settle_alt, depends=DEPS),
+        Figure("stochastic-overshoot", figures.overshoot, figures.overshoot_alt, depends=DEPS),
+        Figure("stochastic-large", figures.large, figures.large_alt, depends=DEPS),
     ),
 )

@@ -1,186 +1,273 @@
-"""Figures of the mini-batch and stochastic chapter: the three methods side by side, and the fix."""
+"""Figures of the mini-batch and stochastic chapter: cost per example seen, the paths, where the loss rests
+(runs against the mean-square model), one example's step, and the too-large step of the case study.
+
+Every figure is drawn for a wide screen and a phone (``theme.phone``: panels stacked, legends below), and
+must stay true whether a run settles, is still descending, has no resting level or diverged.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from gdbook.core import fmt
+from gdbook.core.paths import box, draw_contours, equal_window, fading_path, log_ticks
 from gdbook.core.plotting import Theme
+
+LAST = 40  # updates of the too-large step's path that its figure draws
 
 METHODS = (("full_batch", "full batch"), ("mini_batch", "mini-batch"), ("stochastic", "stochastic"))
 
 
-def by_method(r) -> dict:
-    """The three descent runs by method: full batch from its chapter, mini-batch and stochastic from theirs."""
-    return {"full_batch": r["full_batch"], "mini_batch": r["stochastic"]["mini_batch"], "stochastic": r["stochastic"]["sgd"]}
+def runs(r) -> dict:
+    sg = r["stochastic"]
+    return {"full_batch": sg["_full"], "mini_batch": sg["mini_batch"], "stochastic": sg["sgd"]}
 
 
-def label(g: dict, name: str) -> str:
-    bs = f", batch {g['batch_size']}" if "batch_size" in g else ""
-    return f"{name} (η = {fmt.num(g['lr'])}{bs})"
+def name_of(g: dict, name: str, n_train: int) -> str:
+    bs = g.get("batch_size", n_train)
+    return f"{name}, B = {fmt.integer(bs)}, η = {fmt.num(g['lr'])}"
 
 
-def loss_compare(r, theme: Theme):
-    gd, cf = by_method(r), r["closed_form"]
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.6, 3.9), sharey=True)
-    # stochastic first, thin, so the smoother curves stay visible on top of it
+def plain_log_y(ax, values) -> None:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    log_ticks(ax.yaxis, float(v.min()) * 0.9, float(v.max()) * 1.1)
+
+
+def positive(values: np.ndarray) -> np.ndarray:
+    """Values for a log axis: a loss of exactly zero (noise-free data) drawn at the smallest positive one."""
+    v = np.asarray(values, dtype=float)
+    pos = v[v > 0]
+    return np.maximum(v, pos.min() if len(pos) else 1e-300)
+
+
+def cost(r, theme: Theme):
+    sg, n = r["stochastic"], r["stochastic"]["n_train"]
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 4.2), (4.3, 5.6)))
     for key, name in reversed(METHODS):
-        g = gd[key]
-        L = g["_train_loss"]
-        t = np.arange(len(L))
-        ep = t * g["epochs"] / g["n_iters"]
-        sto = key == "stochastic"
-        kw = dict(color=theme.c(key), lw=0.7 if sto else 2.0, alpha=0.8 if sto else 1.0, label=label(g, name))
-        a1.plot(t, L, **kw)
-        a2.plot(ep[1:], L[1:], **kw)
-    for ax in (a1, a2):
-        ax.axhline(gd["full_batch"]["initial_train_mse"], color=theme.fg, lw=1.0, ls="--")
-        ax.axhline(cf["train_mse"], color=theme.fg, lw=1.0, ls=":")
-        ax.set_yscale("log")
-    a2.text(0.02, gd["full_batch"]["initial_train_mse"] * 1.2, "start", ha="left", va="bottom",
-            transform=a2.get_yaxis_transform(), fontsize=9, color=theme.fg)
-    a2.text(0.02, cf["train_mse"] * 0.83, "minimum", ha="left", va="top",
-            transform=a2.get_yaxis_transform(), fontsize=9, color=theme.fg)
-    a1.set_xlabel("update t")
-    a2.set_xlabel("epoch (log scale)")
-    a2.set_xscale("log")
-    a1.set_ylabel("training MSE (log scale)")
-    handles, labels = a1.get_legend_handles_labels()
-    fig.legend(handles[::-1], labels[::-1], loc="upper center", ncol=3, fontsize=8.5, bbox_to_anchor=(0.5, 1.0))
-    fig.tight_layout(rect=(0, 0, 1, 0.92))
+        g = runs(r)[key]
+        L = positive(g["_train_loss"])
+        per = g.get("batch_size", n) / n
+        ep = np.arange(1, len(L)) * per
+        ax.plot(ep, L[1:], color=theme.c(key), lw=0.9 if key == "stochastic" else 2.0,
+                alpha=0.85 if key == "stochastic" else 1.0, label=name_of(g, name, n))
+    ax.axhline(sg["min_train_mse"], color=theme.fg, lw=1.0, ls=":", label="least-squares minimum")
+    ax.axhline(sg["sgd"]["initial_train_mse"], color=theme.fg, lw=1.0, ls="--", label="start")
+    ax.axvline(sg["compare_examples"] / n, color=theme.c("neutral"), lw=1.0)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    plain_log_y(ax, np.concatenate([positive(runs(r)[k]["_train_loss"]) for k, _ in METHODS] + [[sg["min_train_mse"]]]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.num(v, 2)))
+    ax.set_xlabel("epochs = examples seen ÷ n (log scale)" if not theme.phone else "epochs (log scale)")
+    ax.set_ylabel("training MSE (log scale)")
+    handles, labels = ax.get_legend_handles_labels()
+    order = [2, 1, 0, 3, 4]
+    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper center",
+              bbox_to_anchor=(0.5, -0.17), ncol=1 if theme.phone else 2)
+    fig.tight_layout()
     return fig
 
 
-def loss_compare_alt(r) -> str:
-    gd = by_method(r)
+def cost_alt(r) -> str:
+    sg = r["stochastic"]
     parts = []
     for key, name in METHODS:
-        g = gd[key]
-        parts.append(
-            f"{name} ({fmt.integer(g['n_iters'])} updates, {fmt.num(g['epochs'])} epochs) ends at "
-            f"{fmt.num(g['train_mse'])}"
-        )
-    return (
-        "Training MSE on a log scale against updates (left) and epochs (right), from the common start "
-        f"{fmt.num(gd['full_batch']['initial_train_mse'])}: " + "; ".join(parts) +
-        f". The stochastic curve jumps up and down by orders of magnitude, up to {fmt.num(gd['stochastic']['max_train_mse'])}."
-    )
+        c = sg["compare"][key]
+        if c["loss"] is None:
+            parts.append(f"{name} diverged before then")
+        else:
+            parts.append(f"{name} {fmt.num(c['loss'])} after {fmt.integer(c['updates'])} update{'s' if c['updates'] != 1 else ''}")
+    when = "one epoch" if sg["compare_is_epoch"] else f"{fmt.integer(sg['compare_examples'])} examples"
+    return ("Training MSE of the three methods against epochs, both axes on log scales. After " + when
+            + " (the vertical line) the losses are: " + "; ".join(parts) + ".")
 
 
-def diagnostics(r, theme: Theme):
-    gd, d, cf = by_method(r), r["dataset"], r["closed_form"]
-    x, y, te = d["_x"], d["_y"], d["_is_test"]
-    fig, axes = plt.subplots(3, 3, figsize=(9.0, 7.6))
-    for j, (key, name) in enumerate(METHODS):
-        g = gd[key]
-        a, b_, c = axes[0, j], axes[1, j], axes[2, j]
-        t = np.arange(len(g["_w"]))
-        a.plot(t, g["_w"], color=theme.c(key), lw=1.2, label="w")
-        a.plot(t, g["_b"], color=theme.c("accent"), lw=1.2, ls="--", label="b")
-        a.axhline(cf["w"], color=theme.fg, lw=0.8, ls=":")
-        a.axhline(cf["b"], color=theme.fg, lw=0.8, ls=":")
-        a.set_title(label(g, name), fontsize=9.5)
-        a.set_xlabel("update t", fontsize=9)
-        if j == 0:
-            a.set_ylabel("w and b")
-            a.legend(loc="center right", fontsize=8)
-        grad = np.hypot(g["_dw"], g["_db"])
-        b_.plot(np.arange(1, len(grad) + 1), grad, color=theme.c(key), lw=1.0)
-        b_.set_yscale("log")
-        b_.set_xlabel("update t", fontsize=9)
-        if j == 0:
-            b_.set_ylabel("‖batch gradient‖")
-        res = y - (g["w"] * x + g["b"])
-        c.scatter(x[~te], res[~te], s=8, marker="o", color=theme.c("train"), alpha=0.7, linewidths=0)
-        c.scatter(x[te], res[te], s=14, marker="^", facecolors="none", edgecolors=theme.c("test"), linewidths=0.9)
-        c.axhline(0, color=theme.fg, lw=0.8)
-        c.set_xlabel("x", fontsize=9)
-        c.set_title(f"test MSE {fmt.num(g['test_mse'])}, R² {fmt.num(g['r2_test'], 3)}", fontsize=9)
-        if j == 0:
-            c.set_ylabel("final residual y − ŷ")
-    fig.tight_layout()
-    return fig
+def _paths_panel(ax, g: dict, sg: dict, theme: Theme, role: str, title: str, start: dict | None = None) -> tuple:
+    """A path on the contours, in a window around it and the minimum (and the start, when it is part of it)."""
+    theta = sg["_theta"]
+    start = start or g
+    w_all, b_all = np.append(g["_w"], [theta[0], start["_w"][0]]), np.append(g["_b"], [theta[1], start["_b"][0]])
+    window = box(w_all, b_all, margin=0.1)
+    equal_window(ax, window)
+    draw_contours(ax, sg["_quad"], sg["min_train_mse"], theme)
+    step = fading_path(ax, g["_w"], g["_b"], theme.c(role), lw=1.0)
+    ax.plot([start["_w"][0]], [start["_b"][0]], "o", color=theme.c("initial"), ms=8, mec=theme.fg, mew=0.8, zorder=5)
+    ax.plot([theta[0]], [theta[1]], "*", color=theme.fg, ms=13, zorder=5)
+    ax.set_title(title, fontsize=theme.small + 1)
+    ax.set_xlabel("weight w")
+    ax.set_ylabel("bias b")
+    ax.grid(False)
+    return window, step
 
 
-def diagnostics_alt(r) -> str:
-    gd, cf = by_method(r), r["closed_form"]
-    s = gd["stochastic"]
-    return (
-        "Three columns, one per method (full batch, mini-batch, stochastic), each with three panels: w and b over "
-        "the updates against the least-squares values, the size of the batch gradient, and the final residuals "
-        f"against x. Full batch ends at w = {fmt.num(gd['full_batch']['w'])} (least squares {fmt.num(cf['w'])}) with "
-        f"gradient {fmt.sci(float(np.hypot(gd['full_batch']['final_dw'], gd['full_batch']['final_db'])))}; mini-batch "
-        f"ends at w = {fmt.num(gd['mini_batch']['w'])} with a gradient that stays noisy; stochastic ends at "
-        f"w = {fmt.num(s['w'])}, b = {fmt.num(s['b'])}, and its residuals sit far from zero (test MSE {fmt.num(s['test_mse'])})."
-    )
-
-
-def fix(r, theme: Theme):
-    gd, sg, cf = by_method(r), r["stochastic"], r["closed_form"]
-    fig, ax = plt.subplots(figsize=(6.8, 4.0))
-    runs = ((gd["stochastic"], "stochastic", f"η = {fmt.num(gd['stochastic']['lr'])}"),
-            (sg["decay"], "mini_batch", f"η = {fmt.num(sg['decay']['lr'])}/(1 + {fmt.num(sg['decay']['decay'])}·t)"),
-            (sg["fixed"], "fixed", f"η = {fmt.num(sg['fixed']['lr'])}"))
-    for g, role, name in runs:
-        L = g["_train_loss"]
-        sto = role == "stochastic"
-        ax.plot(np.arange(len(L)), L, color=theme.c(role), lw=0.7 if sto else 1.8, alpha=0.75 if sto else 1.0,
-                label=f"{name}: ends at {fmt.num(g['train_mse'])}", zorder=1 if sto else 2)
-    ax.axhline(gd["stochastic"]["initial_train_mse"], color=theme.fg, lw=0.9, ls="--", label="start")
-    ax.axhline(cf["train_mse"], color=theme.fg, lw=0.9, ls=":", label="minimum")
-    ax.set_yscale("log")
-    ax.set_xlabel("update t (one example each)")
-    ax.set_ylabel("training MSE (log scale)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8.5)
-    fig.tight_layout()
-    return fig
-
-
-def fix_alt(r) -> str:
-    gd, sg = by_method(r), r["stochastic"]
-    st = gd["stochastic"]
-    return (
-        f"Training MSE of three stochastic runs over {fmt.integer(st['n_iters'])} updates, log scale. With η = "
-        f"{fmt.num(st['lr'])} the loss spikes up to {fmt.num(st['max_train_mse'])} and ends at {fmt.num(st['train_mse'])}, "
-        f"above the start {fmt.num(st['initial_train_mse'])}. With η = {fmt.num(sg['fixed']['lr'])} it falls smoothly to "
-        f"{fmt.num(sg['fixed']['train_mse'])}; with the decaying rate it spikes early (up to "
-        f"{fmt.num(sg['decay']['max_train_mse'])}) and then settles at {fmt.num(sg['decay']['train_mse'])}."
-    )
-
-
-def repeats(r, theme: Theme):
+def paths(r, theme: Theme):
     sg = r["stochastic"]
-    rep = sg["repeats"]
-    fig, ax = plt.subplots(figsize=(6.4, 2.9))
-    names = [("stochastic", f"η = {fmt.num(r['stochastic']['sgd']['lr'])}"),
-             ("fixed", f"η = {fmt.num(sg['fixed']['lr'])}"),
-             ("decay", "decaying η")]
-    cats = (("below_start", "ends below start", theme.c("fixed"), ""),
-            ("above_start", "ends above start", theme.c("initial"), "//"),
-            ("diverged", "diverges", theme.c("stochastic"), "xx"))
-    ypos = np.arange(len(names))[::-1]
-    left = np.zeros(len(names))
-    for key, lab, col, hatch in cats:
-        vals = np.array([rep[n][key] for n, _ in names], dtype=float)
-        ax.barh(ypos, vals, left=left, color=col, hatch=hatch, edgecolor=theme.fg, linewidth=0.5, label=lab)
-        left += vals
-    ax.set_yticks(ypos, [lab for _, lab in names])
-    ax.set_xlabel(f"runs (shuffle seeds {rep['seeds_from']} to {rep['seeds_to']})")
-    ax.set_xlim(0, rep["runs"])
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8.5)
+    n = sg["n_train"]
+    shape = (2, 1) if theme.phone else (1, 2)
+    fig, axes = plt.subplots(*shape, figsize=theme.size((6.2, 3.9), (4.3, 8.4)))
+    for ax, key, name in ((axes[0], "mini_batch", "mini-batch"), (axes[1], "stochastic", "stochastic")):
+        g = runs(r)[key]
+        _paths_panel(ax, g, sg, theme, key, name_of(g, name, n))
+    handles = [plt.Line2D([], [], color=theme.fg, lw=1.1, alpha=0.25), plt.Line2D([], [], color=theme.fg, lw=1.1),
+               plt.Line2D([], [], ls="", marker="o", color=theme.c("initial"), mec=theme.fg, ms=8),
+               plt.Line2D([], [], ls="", marker="*", color=theme.fg, ms=13)]
+    fig.legend(handles, ["early updates (pale)", "late updates (solid)", "start", "least squares (w*, b*)"],
+               loc="lower center", ncol=2, bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.09 if theme.phone else 0.16, 1, 1))
+    return fig
+
+
+def paths_alt(r) -> str:
+    sg = r["stochastic"]
+    text = ("Two contour maps of the training MSE over w and b, one scale on both axes, each with a path that is "
+            "pale for early updates and solid for late ones. ")
+    for key, name in (("mini_batch", "Mini-batch"), ("stochastic", "Stochastic")):
+        g = runs(r)[key]
+        if g["status"] == "diverged":
+            text += f"{name}: the path runs away from the minimum and the run diverges at update {fmt.integer(g['diverged_at'])}. "
+        elif g["status"] == "unstable":
+            text += f"{name}: the path scatters widely around the valley and never gathers at the minimum. "
+        elif g["status"] == "descending":
+            text += f"{name}: the path is still on its way down the valley after {fmt.integer(g['n_iters'])} updates. "
+        elif sg["noise_free"]:
+            text += f"{name}: the path runs down the valley to the minimum. "
+        else:
+            text += (f"{name}: the path runs down towards the minimum with a visible jitter, then keeps moving in a "
+                     f"small tangle around it. ")
+    return text.strip()
+
+
+def settle(r, theme: Theme):
+    sg = r["stochastic"]
+    n, low = sg["n_train"], sg["min_train_mse"]
+    shape = (2, 1) if theme.phone else (1, 2)
+    fig, axes = plt.subplots(*shape, figsize=theme.size((6.2, 4.0), (4.3, 9.0)), sharey=not theme.phone)
+    shown = []
+    for ax, key, name in ((axes[0], "mini_batch", "mini-batch"), (axes[1], "stochastic", "stochastic")):
+        g = runs(r)[key]
+        excess = positive(g["_train_loss"] - low)
+        t = np.arange(len(excess))
+        ax.plot(t, excess, color=theme.c(key), lw=0.8, alpha=0.8, label=f"{name} run")
+        ex = g["_expected"][: len(t)] - low
+        ok = np.isfinite(ex) & (ex > 0)
+        ax.plot(t[ok], ex[ok], color=theme.fg, lw=1.8, label="expected (model)")
+        shown += [excess, ex[ok]]
+        if key == "stochastic" and sg["_mean_loss"] is not None:
+            avg = positive(sg["_mean_loss"] - low)
+            ax.plot(np.arange(len(avg)), avg, color=theme.c("full_batch"), lw=1.4, ls="--",
+                    label=f"average of {sg['repeats']['runs']} shuffled runs")
+            shown.append(avg)
+        if g["rest_excess"] is not None and g["rest_excess"] > 0:
+            ax.axhline(g["rest_excess"], color=theme.fg, lw=1.0, ls=(0, (1, 2)), label="resting level (model)")
+        ax.set_yscale("log")
+        ax.set_title(name_of(g, name, n), fontsize=theme.small + 1)
+        ax.set_xlabel("update t")
+        ax.set_ylabel("L − L* (log scale)")
+    for ax in axes:
+        plain_log_y(ax, np.concatenate(shown))
+    if not theme.phone:
+        axes[1].set_ylabel("")
+    handles = {}
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=1 if theme.phone else 3,
+               bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, 0.2 if theme.phone else 0.2, 1, 1))
+    return fig
+
+
+def settle_alt(r) -> str:
+    sg = r["stochastic"]
+    text = "Two line charts of the training MSE over the updates, log scale. "
+    for key, name in (("mini_batch", "Mini-batch"), ("stochastic", "Stochastic")):
+        g = runs(r)[key]
+        if g["rest_loss"] is not None:
+            text += (f"{name}: the run falls from {fmt.num(g['initial_train_mse'])} and then jitters around the model's "
+                     f"resting level {fmt.num(g['rest_loss'])}, above the minimum {fmt.num(sg['min_train_mse'])}; it ends at "
+                     f"{fmt.num(g['train_mse'])}. ")
+        else:
+            text += (f"{name}: the model's expected loss has no resting level at this step; the run "
+                     f"{'diverges' if g['diverged'] else 'ends at ' + fmt.num(g['train_mse'])}. ")
+    if sg["average"] is not None:
+        text += (f"The average of {sg['repeats']['runs']} shuffled stochastic runs rests at {fmt.num(sg['average']['mean'])}.")
+    return text.strip()
+
+
+def overshoot(r, theme: Theme):
+    sg = r["stochastic"]
+    one = sg["one_example"]
+    x = np.sort(sg["_x"])
+    fig, ax = plt.subplots(figsize=theme.size((6.2, 4.0), (4.3, 5.2)))
+    xs = np.linspace(min(x.min(), 0.0), x.max(), 200)
+    for lr, role in ((one["at_lr"]["lr"], "fixed"), (one["at_large"]["lr"], "stochastic")):
+        ax.plot(xs, 1 - 2 * lr * (1 + xs * xs), color=theme.c(role), lw=1.8, label=f"η = {fmt.num(lr)}")
+        ax.plot(x, 1 - 2 * lr * (1 + x * x), "o", color=theme.c(role), ms=3.5, alpha=0.6)
+    ax.axhline(0, color=theme.fg, lw=1.0)
+    ax.axhline(-1, color=theme.fg, lw=1.0, ls="--")
+    ax.text(0.02, -0.06, "below 0: the residual changes sign", transform=ax.get_yaxis_transform(), ha="left",
+            va="top", fontsize=theme.small, color=theme.fg)
+    ax.text(0.02, -1.06, "below −1: it grows", transform=ax.get_yaxis_transform(), ha="left", va="top",
+            fontsize=theme.small, color=theme.fg)
+    ax.set_xlabel("x of the example (dots: the training points)")
+    ax.set_ylabel("new residual ÷ old, 1 − 2η(1 + x²)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     fig.tight_layout()
     return fig
 
 
-def repeats_alt(r) -> str:
-    rep = r["stochastic"]["repeats"]
-    s = rep["stochastic"]
+def overshoot_alt(r) -> str:
+    one = r["stochastic"]["one_example"]
+    a, b = one["at_lr"], one["at_large"]
     return (
-        f"Stacked bars over {rep['runs']} shuffles each. With η = {fmt.num(r['stochastic']['sgd']['lr'])}: "
-        f"{s['below_start']} runs end below the start, {s['above_start']} above it and {s['diverged']} diverge. "
-        f"With η = {fmt.num(r['stochastic']['fixed']['lr'])}: {rep['fixed']['below_start']} below, {rep['fixed']['above_start']} above, "
-        f"{rep['fixed']['diverged']} diverge. With the decaying rate: {rep['decay']['below_start']} below, "
-        f"{rep['decay']['above_start']} above, {rep['decay']['diverged']} diverge."
+        f"The factor 1 − 2η(1 + x²) that one step on an example multiplies its residual by, against the example's x, "
+        f"for η = {fmt.num(a['lr'])} and η = {fmt.num(b['lr'])}. At η = {fmt.num(a['lr'])}, {fmt.pct(a['sign'])} of the "
+        f"training points have a factor below 0 and {fmt.pct(a['grow'])} below −1; at η = {fmt.num(b['lr'])}, "
+        f"{fmt.pct(b['sign'])} below 0 (the residual changes sign) and {fmt.pct(b['grow'])} below −1 (it grows)."
+    )
+
+
+def large(r, theme: Theme):
+    sg = r["stochastic"]
+    shape = (2, 1) if theme.phone else (1, 2)
+    fig, (a1, a2) = plt.subplots(*shape, figsize=theme.size((6.2, 4.0), (4.3, 8.6)),
+                                 gridspec_kw=None if theme.phone else {"width_ratios": [3, 2]})
+    for g, role, name in ((sg["large"], "stochastic", f"η = {fmt.num(sg['large']['lr'])}"),
+                          (sg["decay"], "accent", f"ηₜ = {fmt.num(sg['decay']['lr'])}/(1 + {fmt.num(sg['decay']['decay'])}·t)"),
+                          (sg["sgd"], "fixed", f"η = {fmt.num(sg['sgd']['lr'])}")):
+        L = positive(g["_train_loss"])
+        a1.plot(np.arange(len(L)), L, color=theme.c(role), lw=0.8 if role == "stochastic" else 1.4,
+                alpha=0.85, label=name)
+    a1.axhline(sg["sgd"]["initial_train_mse"], color=theme.fg, lw=1.0, ls="--", label="start")
+    a1.axhline(max(sg["min_train_mse"], 1e-300), color=theme.fg, lw=1.0, ls=":", label="minimum")
+    a1.set_yscale("log")
+    plain_log_y(a1, np.concatenate([positive(g["_train_loss"]) for g in (sg["large"], sg["decay"], sg["sgd"])]))
+    a1.set_xlabel("update t (one example each)")
+    a1.set_ylabel("training MSE (log scale)")
+    a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    g = sg["large"]
+    k = min(LAST, len(g["_w"]) - 1)  # the last k updates: a thousand jumps this large would cover the map
+    tail = {"_w": g["_w"][-k - 1:], "_b": g["_b"][-k - 1:]}
+    _paths_panel(a2, tail, sg, theme, "stochastic", f"its last {k} updates (pale: earlier)", start=g)
+    fig.tight_layout()
+    return fig
+
+
+def large_alt(r) -> str:
+    sg = r["stochastic"]
+    g, d, s = sg["large"], sg["decay"], sg["sgd"]
+
+    def ending(run_: dict) -> str:
+        if run_["diverged"]:
+            return f"diverges at update {fmt.integer(run_['diverged_at'])}"
+        return f"ends at {fmt.num(run_['train_mse'])}"
+
+    return (
+        f"Left: training MSE of three stochastic runs over {fmt.integer(s['n_iters_set'])} updates, log scale, from the "
+        f"start {fmt.num(s['initial_train_mse'])} (minimum {fmt.num(sg['min_train_mse'])}). With η = {fmt.num(g['lr'])} the "
+        f"run {ending(g)}; with the decaying step it {ending(d)}; with η = {fmt.num(s['lr'])} it {ending(s)}. Right: the "
+        f"last {min(LAST, len(g['_w']) - 1)} updates of the run at η = {fmt.num(g['lr'])} on the loss contours, pale for "
+        f"earlier ones: jumps as long as the distance from the start to the minimum."
     )
