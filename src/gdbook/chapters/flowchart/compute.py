@@ -289,6 +289,9 @@ def _summary(st: State, visits: dict[str, int]) -> dict:
     r = st.report
     out = {"lr": st.lr, "n_iters": st.n_iters, "stopped": st.stopped, "updates": st.t,
            "w": st.w, "b": st.b, "first_loss": r["first_loss"], "last_loss": r["last_loss"], "visits": visits}
+    steps = np.diff(st.losses)
+    out["loss_rose_every_turn"] = bool(len(steps) and np.all(steps > 0))
+    out["loss_fell_every_turn"] = bool(len(steps) and np.all(steps <= 0))
     for k in ("train", "test", "closed_form", "gradient_check"):
         if k in r:
             out[k] = r[k]
