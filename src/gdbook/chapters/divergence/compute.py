@@ -427,6 +427,9 @@ def divergence_section(s: Settings, deps: dict) -> dict:
         "linearity_gap": lin_gap,
         "derivation": {k: v for k, v in derived.items() if not k.startswith("_")},
         "first_step_tex": first_step_tex(),
+        # the same checked formula on two lines, for narrow screens
+        "first_step_display_tex": (r"\begin{aligned}&" + first_step_tex().replace(
+            r"\right) - \lambda_{\min}", r"\right) \\ &\quad - \lambda_{\min}") + r" \;\ge\; 0,\end{aligned}"),
         "w_star": float(q.theta_star[0]), "b_star": float(q.theta_star[1]), "loss_star": q.loss_star,
         "c0_top": c0, "c0_low": d0,
         "start_ratio": abs(c0) / abs(d0) if d0 != 0 else None,
