@@ -19,14 +19,14 @@ def _panel(ax, theme: Theme, h, fwd, cen, refs, chosen_h, best_c, title):
                 label="central: error exactly 0 (drawn at the bottom)")
     for (label, y, style) in refs:
         ax.loglog(h, y, style, lw=1.1, color=theme.c("neutral"), label=label)
-    ax.axvline(chosen_h, color=theme.c("accent"), lw=1.2, label=f"the book's h = {fmt.sci(chosen_h, 2)}")
+    ax.axvline(chosen_h, color=theme.c("accent"), lw=1.2, label=f"the book's h = {fmt.num(chosen_h)}")
     ax.plot([best_c["h"]], [max(best_c["error"], floor)], "*", ms=13, color=theme.c("truth"),
             label=f"central: smallest error, at h = {fmt.sci(best_c['h'], 2)}", zorder=5)
     ax.set_ylim(floor / 2, 10.0)
     ax.set_xlabel("step size h")
     ax.set_ylabel("|numeric − analytic|")
     ax.set_title(title, loc="left", fontsize="medium")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1 if theme.phone else 2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1 if theme.phone else 2)
 
 
 def step_size(r, theme: Theme):
