@@ -169,6 +169,7 @@ def error_demo(s: Settings) -> dict:
             "n_outside": int(outside.sum()), "x_outside": [float(v) for v in np.sort(ds.x_test[outside])],
             "expected_train_mse": s.data.noise_std ** 2 * (len(ds.x_train) - 2) / len(ds.x_train),
             "train_mse": rmse_train ** 2,
+            "true_line_train_mse": float(np.mean((s.data.true_b + s.data.true_w * ds.x_train - ds.y_train) ** 2)),
             "test_mse": float(np.mean(err * err)), "noise_var": s.data.noise_std ** 2}
 
 
