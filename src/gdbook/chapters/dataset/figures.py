@@ -74,7 +74,7 @@ def split(r, theme: Theme):
     d = r["dataset"]
     x, y = d["_x"], d["_y"]
     nrows, ncols = (2, 1) if theme.phone else (1, 2)
-    fig, axes = plt.subplots(nrows, ncols, figsize=theme.size((7.4, 3.9), (4.6, 7.4)), sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=theme.size((6.4, 3.6), (4.6, 7.4)), sharex=True, sharey=True)
     for ax, mask, title in ((axes[0], d["_is_test"], "random split"),
                             (axes[1], d["_by_x"], "largest x held out")):
         ax.scatter(x[~mask], y[~mask], s=12, marker="o", color=theme.c("train"), alpha=0.7, linewidths=0,

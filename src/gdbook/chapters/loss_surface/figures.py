@@ -148,7 +148,7 @@ def centred(r, theme: Theme):
     ls = r["loss_surface"]
     cen = ls["centred"]
     nrows, ncols = (2, 1) if theme.phone else (1, 2)
-    fig, axes = plt.subplots(nrows, ncols, figsize=theme.size((7.6, 4.6), (4.6, 8.6)))
+    fig, axes = plt.subplots(nrows, ncols, figsize=theme.size((6.4, 4.0), (4.6, 8.6)))
     for ax, key, title, start, star, ylab, kappa in (
             (axes[0], "raw", "x as it is", (ls["w0"], ls["b0"]), (ls["w_star"], ls["b_star"]), "bias b", ls["cond"]),
             (axes[1], "centred", "x centred: x − x̄", (cen["w0"], cen["c0"]), (cen["w_star"], cen["c_star"]),
