@@ -17,7 +17,7 @@ import sympy as sp
 from gdbook.core.data import make_dataset
 from gdbook.core.errors import BuildError
 from gdbook.core.model import closed_form, mse
-from gdbook.core.notation import I, XS, YS, checked_as, checked_sum
+from gdbook.core.notation import I, XS, YS, checked_as, checked_sum, decimals
 from gdbook.settings import Settings
 
 w, b = sp.symbols("w b", real=True)
@@ -118,38 +118,55 @@ def derivation() -> dict:
 
 
 def maximise(x: np.ndarray, y: np.ndarray, w0: float, b0: float) -> dict:
-    """Maximise ℓ(w, b, τ), τ = ln σ², by Newton's method with a backtracking line search.
+    """Maximise ℓ(w, b, τ), τ = ln σ², by Newton's method, damped where needed.
 
-    ℓ and its derivatives come from SymPy; the data enter through centred sums
-    (no pass over the points per step, no loss of digits when x is far from 0).
-    Nothing here solves the normal equations.
+    ℓ is the sum over the points of one point's log-density; SymPy differentiates
+    that once and twice, NumPy evaluates and sums over the data (residuals computed
+    directly, so no digits are lost however small the noise).  Nothing here solves
+    the normal equations.
     """
-    tau = sp.Symbol("tau", real=True)
-    nn, xm, ym, suu, suv, svv = sp.symbols("n_ xm ym suu suv svv", real=True)
-    ssr = w ** 2 * suu - 2 * w * suv + svv + nn * (w * xm + b - ym) ** 2
-    ell = -nn / 2 * (sp.log(2 * sp.pi) + tau) - ssr / (2 * sp.exp(tau))
+    tau, xi, yi = sp.symbols("tau x_i y_i", real=True)
+    one = -(sp.log(2 * sp.pi) + tau) / 2 - (w * xi + b - yi) ** 2 / (2 * sp.exp(tau))
     v = (w, b, tau)
-    data = (nn, xm, ym, suu, suv, svv)
-    f = sp.lambdify(v + data, ell, "math")
-    g = sp.lambdify(v + data, [sp.diff(ell, q) for q in v], "math")
-    h = sp.lambdify(v + data, [[sp.diff(ell, p_, q) for q in v] for p_ in v], "math")
-    u, vv = x - x.mean(), y - y.mean()
-    d = (float(len(x)), float(x.mean()), float(y.mean()), float(u @ u), float(u @ vv), float(vv @ vv))
+    f1 = sp.lambdify(v + (xi, yi), one, "numpy")
+    g1 = [sp.lambdify(v + (xi, yi), sp.diff(one, q), "numpy") for q in v]
+    h1 = [[sp.lambdify(v + (xi, yi), sp.diff(one, p_, q), "numpy") for q in v] for p_ in v]
+
+    def total(fn, t):
+        # a trial step far out in τ can overflow exp(−τ): such a step scores −inf and is refused
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            value = float(np.sum(np.broadcast_to(fn(*t, x, y), x.shape)))
+        return value if np.isfinite(value) else -np.inf
+
+    def f(*t):
+        return total(f1, t)
+
+    def g(*t):
+        return [total(fn, t) for fn in g1]
+
+    def h(*t):
+        return [[total(fn, t) for fn in row] for row in h1]
+
+    d = ()
     theta = np.array([w0, b0, float(np.log(np.var(y)))])
-    steps = 0
-    for steps in range(1, 201):
+    steps, mu = 0, 0.0
+    for steps in range(1, 501):
         grad = np.array(g(*theta, *d))
         hess = np.array(h(*theta, *d))
-        try:
-            step = -np.linalg.solve(hess, grad)
-        except np.linalg.LinAlgError:
-            step = grad
-        if grad @ step <= 0:  # not an ascent direction (ℓ is not concave far out in τ): go uphill instead
-            step = grad / max(np.linalg.norm(grad), 1e-300)
-        t, now = 1.0, f(*theta, *d)
-        while f(*(theta + t * step), *d) < now and t > 1e-12:
-            t /= 2
-        new = theta + t * step
+        now = f(*theta, *d)
+        # Newton's step, damped (Levenberg–Marquardt) until it goes uphill: far from the top ℓ is not concave
+        floor = 1e-9 * max(1.0, float(np.max(np.abs(np.diag(hess)))))
+        new = theta
+        while mu < 1e30:
+            try:
+                step = np.linalg.solve(-hess + mu * np.eye(3), grad)
+            except np.linalg.LinAlgError:
+                step = None
+            if step is not None and np.all(np.isfinite(step)) and grad @ step >= 0 and f(*(theta + step), *d) >= now:
+                new = theta + step
+                mu = mu / 10 if mu > floor else 0.0
+                break
+            mu = max(10 * mu, floor)
         done = np.all(np.abs(new - theta) <= 1e-15 * np.maximum(np.abs(theta), 1.0))
         theta = new
         if done:
@@ -231,6 +248,9 @@ def why_squared_error_section(s_: Settings, deps: dict) -> dict:
         "n_train": nn,
         "w_star": w_s, "b_star": b_s, "l_star": l_star,
         "ml": ml,
+        # decimals of the comparison table: seven significant figures of each column's smaller value
+        "dec": {"w": decimals([ml["w"], w_s], sig=7, most=10), "b": decimals([ml["b"], b_s], sig=7, most=10),
+                "sigma2": decimals([ml["sigma2"], l_star], sig=7, most=12)},
         "gap": worst,
         "gaps": gaps,
         "ell_max": float(ell_max),
