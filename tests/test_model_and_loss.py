@@ -153,3 +153,13 @@ def test_table_decimals_are_one_per_column(section):
     for split in ("train", "test"):
         for k, d in section["decimals"][split].items():
             assert 0 <= d <= 5, (split, k)
+
+
+def test_figure_labels_keep_their_digits(built_site, results):
+    """Shortening an SVG's coordinates must not round what its labels say."""
+    svg = (built_site / "img" / "model-and-loss-lines-light.svg").read_text(encoding="utf-8")
+    assert f"initial guess ŷ = {results['model_and_loss']['initial']['line_text']}" in svg
+    from gdbook.book.drawing import compact_svg
+
+    small = compact_svg(b'<path d="M 1.234567 0"/><text x="3.14159">w = 1.148</text>')
+    assert small == b'<path d="M 1.23 0"/><text x="3.14">w = 1.148</text>'

@@ -21,7 +21,7 @@ from typing import Any
 
 from gdbook.book import drawing
 from gdbook.book.cache import Cache
-from gdbook.book.keys import make_key, package_key
+from gdbook.book.keys import make_key, package_key, source_digest
 from gdbook.core import registry
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings, as_dict
@@ -139,7 +139,9 @@ def draw_figures(results: dict, keys: dict[str, str], specs: list[registry.Figur
         if missing:
             raise BuildError(f"figure '{spec.name}' depends on results key(s) {missing} that no chapter computes")
         inputs = registry.Inputs(results, spec.depends, f"figure '{spec.name}'")
-        key = make_key("figure", spec.name, spec.draw.__module__, {d: keys[d] for d in spec.depends})
+        # the drawing code (SVG output, compaction) is part of what a cached figure was made by
+        key = make_key("figure", spec.name, spec.draw.__module__,
+                       {**{d: keys[d] for d in spec.depends}, "drawing": source_digest("gdbook.book.drawing")})
         svgs = cache.get("figure", spec.name, key)
         if svgs is None:
             progress(f"drawing {spec.name} ({i}/{len(specs)})")

@@ -17,7 +17,7 @@ from sympy.stats import E as expectation
 from sympy.stats import Normal
 
 from gdbook.core.data import held_out_by_x, make_dataset, summary
-from gdbook.core.notation import checked_as, line_tex, line_text
+from gdbook.core.notation import checked_as, decimals, line_tex, line_text
 from gdbook.settings import Settings
 
 TRUE = {r"w_{\text{true}}": "u", r"b_{\text{true}}": "v"}  # display names of the true line, as SymPy reads them
@@ -87,6 +87,8 @@ def dataset_section(s: Settings, deps: dict) -> dict:
     # what a normal distribution puts within one and two standard deviations of its mean
     noise["normal_1"] = math.erf(1 / math.sqrt(2))
     noise["normal_2"] = math.erf(2 / math.sqrt(2))
+    # one count of decimals for the noise table: three significant figures of σ
+    noise["decimals"] = decimals([d.noise_std], sig=3, most=10)
     noise["beyond_2"] = 1.0 - noise["within_2"]
     noise["beyond_2_count"] = int(np.sum(np.abs(eps) > 2 * d.noise_std))
     noise["normal_beyond_2"] = 1.0 - noise["normal_2"]
