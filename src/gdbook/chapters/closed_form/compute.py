@@ -12,6 +12,7 @@ linear unbiased estimator of the slope.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -41,6 +42,7 @@ def equation(lhs: str, rhs: str, equals, what: str) -> dict:
     return {"lhs": lhs, "rhs": rhs, "tex": f"{lhs} = {rhs}"}
 
 
+@functools.lru_cache(maxsize=None)
 def solved(k: int) -> dict:
     Lk = loss(k).doit()
     return sp.solve([sp.diff(Lk, w), sp.diff(Lk, b)], [w, b], dict=True)[0]
@@ -66,7 +68,7 @@ def formulas() -> dict:
     def sum_c2(k):
         xbar = sp.Add(*[XS[j] for j in range(1, k + 1)]) / k
         sxx = sp.Add(*[(XS[j] - xbar) ** 2 for j in range(1, k + 1)])
-        return sp.simplify(sp.Add(*[((XS[j] - xbar) / sxx) ** 2 for j in range(1, k + 1)]))
+        return sp.cancel(sp.Add(*[((XS[j] - xbar) / sxx) ** 2 for j in range(1, k + 1)]))
 
     out["var_w"] = checked_sum(r"\frac{1}{\sum_{i=1}^{n} (x_i - \bar x)^2}", sum_c2, n, symbols=BOUND, read_as={r"\bar x": "m"},
                                what="Σcᵢ² of the slope's weights")
