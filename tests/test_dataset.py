@@ -91,3 +91,16 @@ def test_split_figure_uses_two_marker_shapes(built_site):
     svg = (built_site / "img" / "dataset-split-light.svg").read_text(encoding="utf-8")
     # matplotlib writes one marker definition per distinct marker path
     assert svg.count("<defs>") >= 1 and svg.count('id="m') >= 2
+
+
+@pytest.mark.parametrize("raw, named", [
+    ({"data": {"noise_std": 0.0}}, "data.noise_std"),
+    ({"data": {"n": 10, "test_fraction": 0.6}, "descent": {"mini_batch": {"batch_size": 2}}}, "training points"),
+    ({"data": {"x_min": 999.0, "x_max": 1000.0}}, "condition number"),
+])
+def test_settings_part2_cannot_honour_are_refused_up_front(raw, named):
+    from gdbook.settings import SettingsError, check_buildable
+
+    with pytest.raises(SettingsError, match=named):
+        check_buildable(from_mapping(raw))
+    check_buildable(from_mapping({"data": {"x_min": 10.0, "x_max": 12.0}}))  # far from 0, but still buildable
