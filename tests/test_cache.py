@@ -110,7 +110,7 @@ def test_editing_prose_recomputes_no_section_and_redraws_no_figure(project):
 def test_editing_a_compute_function_redraws_the_figure_that_depends_on_it(project):
     # A leaf of the dependency graph (the model-and-loss chapter) keeps this rebuild
     # short; the assertions below are the same for any module.
-    svg = project.site / "img" / "model-and-loss-initial-guess-light.svg"
+    svg = project.site / "img" / "model-and-loss-residuals-light.svg"
     before = sha(svg)
     edited = "gdbook.chapters.model_and_loss.compute"
     module = project.root / "src" / "gdbook" / "chapters" / "model_and_loss" / "compute.py"
@@ -120,7 +120,7 @@ def test_editing_a_compute_function_redraws_the_figure_that_depends_on_it(projec
     module.write_text(text.replace('"w": ds.w0,', '"w": ds.w0 + 1.0,'), encoding="utf-8")
     report = project.build()
     assert "model_and_loss" in report["recomputed"]
-    assert "model-and-loss-initial-guess" in report["redrawn"]
+    assert "model-and-loss-residuals" in report["redrawn"]
     assert "dataset-scatter" not in report["redrawn"], "a figure that does not read the edit was redrawn"
     assert sha(svg) != before, "the figure did not change"
     # Exactly what depends on the edit is recomputed: the sections whose module

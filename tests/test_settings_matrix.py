@@ -75,6 +75,7 @@ def check_against_the_data(name: str, site: Path, results: dict) -> None:
     check_full_batch(name, site, results, data, (w, b))
     check_stochastic(name, site, results, data)
     check_part3_and_4(name, site, results, x, y, data)
+    check_part2_foundations(name, site, results, x, y, w, b)
 
 
 # --- the descent chapters ------------------------------------------------------------------------------
@@ -217,3 +218,22 @@ def check_part3_and_4(name: str, site: Path, results: dict, x: np.ndarray, y: np
     said = "left through the divergence check" in text
     assert said == (f["run"]["stopped"] == "diverged"), name
 
+
+def check_part2_foundations(name: str, site: Path, results: dict, x: np.ndarray, y: np.ndarray, w: float,
+                            b: float) -> None:
+    """The data, model-and-loss, why-squared-error, loss-surface and closed-form pages against dataset.csv."""
+    sigma2 = results["dataset"]["noise_std"] ** 2
+    train_mse = float(np.mean((w * x + b - y) ** 2))
+    # the maximum-likelihood noise variance is the least-squares training MSE
+    assert results["why_squared_error"]["sigma2_hat"] == pytest.approx(train_mse, rel=1e-8), name
+    # the condition number of the loss surface, from the training x alone, and the page's word for it
+    X = np.column_stack([x, np.ones_like(x)])
+    lam = np.linalg.eigvalsh(2.0 / len(x) * X.T @ X)
+    kappa = float(lam[-1] / lam[0])
+    assert results["loss_surface"]["cond"] == pytest.approx(kappa, rel=1e-6), name
+    surface = page_text(site, "part2/loss-surface.html")
+    assert ("is large" in surface) == (kappa >= 100), (name, kappa)
+    # model and loss: the least-squares training MSE is said to be on the right side of σ²
+    text = " ".join(page_text(site, "part2/model-and-loss.html").split())
+    wider = "because the noise drawn for these training points is spread wider" in text
+    assert wider == (train_mse >= sigma2), (name, train_mse, sigma2)

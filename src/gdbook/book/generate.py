@@ -21,7 +21,7 @@ from typing import Any
 
 from gdbook.book import drawing
 from gdbook.book.cache import Cache
-from gdbook.book.keys import make_key, package_key
+from gdbook.book.keys import make_key, package_key, source_digest
 from gdbook.core import registry
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings, as_dict
@@ -139,7 +139,9 @@ def draw_figures(results: dict, keys: dict[str, str], specs: list[registry.Figur
         if missing:
             raise BuildError(f"figure '{spec.name}' depends on results key(s) {missing} that no chapter computes")
         inputs = registry.Inputs(results, spec.depends, f"figure '{spec.name}'")
-        key = make_key("figure", spec.name, spec.draw.__module__, {d: keys[d] for d in spec.depends})
+        # the drawing code (SVG output, compaction) is part of what a cached figure was made by
+        key = make_key("figure", spec.name, spec.draw.__module__,
+                       {**{d: keys[d] for d in spec.depends}, "drawing": source_digest("gdbook.book.drawing")})
         svgs = cache.get("figure", spec.name, key)
         if svgs is None:
             progress(f"drawing {spec.name} ({i}/{len(specs)})")
@@ -170,15 +172,6 @@ def draw_figures(results: dict, keys: dict[str, str], specs: list[registry.Figur
             raise BuildError(f"figure '{spec.name}' has empty alt text")
         figures[spec.name] = {"alt": alt, **paths}
     return figures, files, drawn
-
-
-def gather_errata(results: dict[str, Any]) -> list[dict]:
-    errata = []
-    for key, value in results.items():
-        if isinstance(value, dict):
-            for item in value.get("errata", ()):
-                errata.append({"chapter": key, **item})
-    return errata
 
 
 def dataset_csv(dataset: dict) -> str:
@@ -213,7 +206,6 @@ def _generate(settings: Settings, cache: Cache, progress: Progress, t0: float) -
     seconds: dict[str, float] = {}
     timings = []
     results, keys, computed = compute(settings, sections, cache, progress, seconds)
-    results["errata"] = gather_errata(results)
     results["settings"] = as_dict(settings)
     t1 = time.perf_counter()
     timings.append(("compute", t1 - t0, f"{len(keys)} sections, {len(computed)} recomputed"))

@@ -67,3 +67,14 @@ def summary(values: np.ndarray) -> dict:
         "min": float(np.min(values)),
         "max": float(np.max(values)),
     }
+
+
+def held_out_by_x(ds: Dataset) -> np.ndarray:
+    """The split a beginner might make instead of a random one: the points with the largest x held out.
+
+    As many test points as the random split has; a bool mask like ``ds.is_test``.
+    """
+    k = int(np.sum(ds.is_test))
+    mask = np.zeros(len(ds.x), dtype=bool)
+    mask[np.argsort(ds.x, kind="stable")[len(ds.x) - k:]] = True
+    return mask

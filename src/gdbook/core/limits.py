@@ -12,11 +12,18 @@ where no page could be true.
 
 from __future__ import annotations
 
+import math
+
 from gdbook.settings import Settings, SettingsError
+
+MIN_TRAIN = 5  # Several features fits three parameters and still needs residuals to estimate the noise from
+MAX_COND = 1e10  # the normal equations lose about log10(κ) of the 16 digits a float carries
+MIN_NOISE = 1e-9  # relative to the size of y: below it the noise is lost in the rounding of y
 
 
 def check_buildable(s: Settings) -> Settings:
     """Limits that depend on the data the settings generate, checked before anything is built."""
+    _check_fit_data(s)
     _check_tolerance(s)
     _y_varies(s)
     _gradient_check_resolves(s)
@@ -98,3 +105,36 @@ def _check_tolerance(s: Settings) -> None:
             f"setting 'descent.tolerance' = {s.descent.tolerance!r} is not allowed with these data: it must be at "
             f"least {floor:.2g}, the distance from least squares below which floating-point rounding in the "
             f"updates, not their number, decides whether full-batch descent gets there")
+
+
+def _check_fit_data(s: Settings) -> None:
+    """What Part 2's fits need of the data: enough training points, noise to estimate, a condition number that
+    leaves digits to compare."""
+    d = s.data
+    if s.n_train < MIN_TRAIN:
+        raise SettingsError(
+            f"setting 'data.test_fraction' = {d.test_fraction!r} is not allowed with data.n = {d.n}: it leaves "
+            f"{s.n_train} training points, and at least {MIN_TRAIN} are needed (Several features fits three "
+            f"parameters and estimates the noise from the residuals left over)")
+    size = max(1.0, abs(d.true_w * d.x_min + d.true_b), abs(d.true_w * d.x_max + d.true_b))
+    if d.noise_std < MIN_NOISE * size:
+        raise SettingsError(
+            f"setting 'data.noise_std' = {d.noise_std!r} is not allowed: it must be at least {MIN_NOISE:g} times the "
+            f"size of y (here {MIN_NOISE * size:.3g}), because the book estimates the noise from the residuals "
+            f"(Why squared error) and noise below the rounding of y cannot be estimated; a noise-free line has an "
+            f"infinite Gaussian likelihood")
+    import numpy as np
+
+    from gdbook.core.data import make_dataset
+    from gdbook.core.model import hessian
+
+    x = make_dataset(s).x_train
+    lam = np.linalg.eigvalsh(hessian(x))
+    kappa = float(lam[-1] / lam[0]) if lam[0] > 0 else math.inf
+    if not kappa <= MAX_COND:
+        raise SettingsError(
+            f"settings 'data.x_min' = {d.x_min!r} and 'data.x_max' = {d.x_max!r} are not allowed together: x lies so "
+            f"far from 0 for its spread that the loss surface's condition number is {kappa:.3g}, above {MAX_COND:g}; "
+            f"the normal equations would lose more than {math.log10(MAX_COND):.0f} of the 16 digits a number carries, "
+            f"and the book's checks of the closed form could not tell rounding from error. Widen the range or move "
+            f"it towards 0")

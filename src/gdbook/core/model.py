@@ -55,3 +55,23 @@ def metrics(y: np.ndarray, y_hat: np.ndarray) -> dict:
         "mae": float(np.mean(np.abs(r))),
         "r2": 1.0 - float(np.sum(r * r)) / ss_tot,
     }
+
+
+
+def loss_grid(x: np.ndarray, y: np.ndarray, ws: np.ndarray, bs: np.ndarray) -> np.ndarray:
+    """L(w, b) on the grid ws × bs (rows: b, columns: w), for contour maps; equals :func:`mse` at every node.
+
+    L is a quadratic in w and b.  Written around its minimum (w*, b*) with the centred
+    u = x − x̄, it is L* + (Σu²/n)(w − w*)² + (w·x̄ + b − ȳ)², which costs no pass over
+    the data per node and loses no digits near the minimum (expanding Σ(w·x + b − y)²
+    into Σx², Σxy, Σy² would, when y is large and the residuals small).
+    """
+    xm, ym = float(np.mean(x)), float(np.mean(y))
+    u = x - xm
+    suu = float(u @ u)
+    w_star = float(u @ (y - ym)) / suu
+    r = w_star * u - (y - ym)
+    l_star = float(np.mean(r * r))
+    W, B = np.meshgrid(ws, bs)
+    c = W * xm + B - ym
+    return l_star + suu / len(x) * (W - w_star) ** 2 + c * c

@@ -1,4 +1,4 @@
-"""The data: synthetic points from a known line, and their train/test split."""
+"""The data: synthetic points from a known line plus noise, and their train/test split."""
 
 from gdbook.chapters.dataset import compute, figures
 from gdbook.core.registry import Chapter, Figure, Section
@@ -8,9 +8,11 @@ CHAPTER = Chapter(
     name="dataset",
     page="part2/dataset.md",
     section=Section("dataset", compute.dataset_section, depends=(),
-                    doc="the synthetic data: its settings, split sizes and summary statistics (points in dataset.csv), and the seeded random split"),
+                    doc="the synthetic data: its settings, summaries, the noise drawn, and the seeded random split "
+                        "beside a split by largest x (points in dataset.csv)"),
     figures=(
         Figure("dataset-scatter", figures.scatter, figures.scatter_alt, depends=('dataset',)),
+        Figure("dataset-noise", figures.noise, figures.noise_alt, depends=('dataset',)),
         Figure("dataset-split", figures.split, figures.split_alt, depends=('dataset',)),
     ),
 )
