@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from gdbook.core import exercises, model
+from gdbook.core import exercises, live, model
 from gdbook.core.data import make_dataset
 from gdbook.core.errors import BuildError
 from gdbook.core.formula import checked
@@ -145,8 +145,15 @@ def secant_table(f: sp.Expr, a: sp.Expr) -> dict:
             "smallest_h": SECANT_H[-1], "smallest_error": rows[-1]["error"]}
 
 
+def secant_live(f: sp.Expr, a: sp.Expr) -> dict:
+    """What the live secant figure computes from: f's coefficients, a, f'(a) and the range of h (the table's)."""
+    return {"coefficients": live.coefficients(f, x), "a": float(a), "exact": float(sp.diff(f, x).subs(x, a)),
+            "view": [0.3, 2.7], "h_range": [min(SECANT_H), max(SECANT_H)], "h_start": SHOWN_SECANTS[1]}
+
+
 def derivative_section(s: Settings, deps: dict) -> dict:
     return {
+        "_files": live.data_file("derivative", {"derivative-secants": secant_live(CURVE, SECANT_AT)}),
         "curve": {**curve_derivation(), "tangents": tangents(CURVE), "x_min": -2.2, "x_max": 2.6},
         "quadratic": quadratic_derivation(),
         "loss": loss_curve(s),
