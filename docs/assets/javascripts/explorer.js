@@ -118,7 +118,9 @@
     var w0 = parseFloat(q.w0), b0 = parseFloat(q.b0);
     if (lr > 0 && isFinite(lr)) s.lr = lr;
     if (iters >= 1) s.iters = Math.min(iters, D.counts[D.counts.length - 1]);
-    if (batch >= 2 && batch < D.x.length) s.batch = batch;
+    if (batch >= 1) {  // the nearest offered size: the page ships the shuffles of those
+      s.batch = D.batch_sizes.reduce(function (best, b) { return Math.abs(b - batch) < Math.abs(best - batch) ? b : best; });
+    }
     if (isFinite(w0)) s.w0 = w0;
     if (isFinite(b0)) s.b0 = b0;
     return s;
@@ -446,6 +448,22 @@
     update();
   }
 
+  /* The shuffle orders: little-endian integers of 1, 2 or 4 bytes, base64 (explorer/compute.py pack_orders). */
+  function unpack(o) {
+    var s = atob(o.base64), bytes = new Uint8Array(s.length), out = [];
+    for (var i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+    var view = new DataView(bytes.buffer);
+    for (var e = 0; e < o.epochs; e++) {
+      var row = new Int32Array(o.n);
+      for (var k = 0; k < o.n; k++) {
+        var at = (e * o.n + k) * o.bytes;
+        row[k] = o.bytes === 1 ? bytes[at] : o.bytes === 2 ? view.getUint16(at, true) : view.getUint32(at, true);
+      }
+      out.push(row);
+    }
+    return out;
+  }
+
   function init() {
     var root = $("gd-explorer");
     if (!root) return;
@@ -455,6 +473,7 @@
       $("gdx-summary").textContent = "The explorer's script or data (gdmath.js, data/explorer/data.js) did not load.";
       return;
     }
+    D.orders = unpack(D.orders);
     start(root);
   }
 

@@ -41,3 +41,15 @@ def terms(expr: sp.Expr, x: sp.Symbol, y: sp.Symbol) -> list[list[float]]:
     """[[coefficient, power of x, power of y], …] of a polynomial in x and y (for gdmath.poly2)."""
     poly = sp.Poly(sp.expand(expr), x, y)
     return [[float(c), int(px), int(py)] for (px, py), c in poly.terms()]
+
+
+def polynomial(coefficients: list[float]):
+    """The polynomial c₀ + c₁x + … as a function, by Horner's rule: exactly gdmath.poly's operations, so the
+    book's numbers and the browser's are the same to the last bit."""
+    def p(v: float) -> float:
+        s = coefficients[-1]
+        for c in reversed(coefficients[:-1]):
+            s = s * v + c
+        return s
+
+    return p

@@ -127,7 +127,7 @@ def loss_curve(s: Settings) -> dict:
 def secant_table(f: sp.Expr, a: sp.Expr) -> dict:
     exact = float(sp.diff(f, x).subs(x, a))
     err_exact = sp.lambdify(h, ((f.subs(x, x + h) - f) / h - sp.diff(f, x)).subs(x, a), "math")
-    g = sp.lambdify(x, f, "math")
+    g = live.polynomial(live.coefficients(f, x))  # the live figure's arithmetic (gdmath.poly), bit for bit
     rows = []
     for hv in SECANT_H:
         q = (g(float(a) + hv) - g(float(a))) / hv
