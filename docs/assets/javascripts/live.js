@@ -217,6 +217,7 @@
   function enhance(node, data, build) {
     var pictures = Array.prototype.slice.call(node.querySelectorAll("picture"));
     var panel = node.querySelector(".gd-live-panel");
+    if (!pictures.length || !panel) return;
     var name = node.getAttribute("data-gd-live"), id = "gdl-" + name;
     var box = html("div", { "class": "gdl-box" }, "");
     node.insertBefore(box, pictures[0]);

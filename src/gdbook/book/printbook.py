@@ -86,6 +86,10 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
     # (print.css) so it also reads on screen in the dark scheme.  This halves
     # the weight of a page that carries every figure of the book.
     out = re.sub(r'<picture class="gd-dark">.*?</picture>', "", out, flags=re.S)
+    # A live figure (render.figure_markdown(live=...)) is its static figure on paper: no controls, no scripts.
+    out = re.sub(r'<script\b[^>]*\bsrc="[^"]*/(?:gdmath|live)\.js"[^>]*>\s*</script>|<link\b[^>]*/live\.css"[^>]*>'
+                 r'|<div class="gd-live-panel"></div>', "", out)
+    out = re.sub(r'(<figure class="gd-figure) gd-live" data-gd-live="[^"]*"', r'\1"', out)
     out = re.sub(r'<picture class="gd-light">.*?(<img\b[^>]*?)(/?>)\s*</picture>', r'\1 class="gd-print-figure"\2', out,
                  flags=re.S)
     return out

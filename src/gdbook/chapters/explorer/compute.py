@@ -113,6 +113,7 @@ def describe(trace: Trace, lr: float, n_iters: int, loss_min: float, tol: float)
         "lr": lr, "n_iters": n_iters, "w": float(trace.w[-1]), "b": float(trace.b[-1]),
         "train_loss": float(trace.train_loss[-1]), "diverged": trace.diverged,
         "diverged_at": trace.diverged_at or 0, "iterations_run": trace.iterations_run,
+        "rising_at_end": bool(len(trace.train_loss) > 1 and trace.train_loss[-1] > trace.train_loss[-2]),
     }
     since = converged_since(trace, loss_min, tol) if not trace.diverged else None
     return {**out, "converged": since is not None, "converged_since": since if since is not None else 0}
