@@ -91,17 +91,6 @@ def test_every_figure_image_reserves_its_space(built_site):
 
 
 @pytest.mark.slow
-def test_bad_setting_exits_2_and_leaves_site_untouched(tmp_path, built_site):
-    before = tree_digest(built_site)
-    bad = tmp_path / "bad.toml"
-    bad.write_text("[descent.mini_batch]\nbatch_size = 5000\n")
-    proc = run_gdbook("build", "--site-dir", str(built_site), "--settings", str(bad))
-    assert proc.returncode == 2, proc.stderr
-    assert "descent.mini_batch.batch_size" in proc.stderr and "5000" in proc.stderr and "at most" in proc.stderr
-    assert tree_digest(built_site) == before
-
-
-@pytest.mark.slow
 def test_failed_build_leaves_site_untouched(tmp_path, built_site, root):
     """A failure after MkDocs has started (here: a strict-mode warning) publishes nothing."""
     before = tree_digest(built_site)

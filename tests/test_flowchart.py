@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from gdbook.core import data as dataset, descent, model
-from gdbook.chapters.flowchart import compute as program
-from gdbook.chapters.flowchart.compute import PROGRAM, Arrow, Step, mermaid, flowchart_section, run_program
+from gdbook.chapters.flowchart import compute as flowchart
+from gdbook.chapters.flowchart.compute import PROGRAM, Arrow, Step, flowchart_section, mermaid, run_program
+from gdbook.core import data as dataset, descent, gradcheck, model
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings, from_mapping
 
@@ -44,20 +44,33 @@ def test_every_prefix_matches_descend(n_iters):
     assert (st.w, st.b) == pytest.approx((trace.w[-1], trace.b[-1]), rel=1e-12)
 
 
-def test_diverging_run_takes_the_divergence_exit_like_descend():
+def test_the_other_run_takes_the_divergence_exit_like_descend():
     s = Settings()
     r = flowchart_section(s, {})
-    bad = r["diverging"]
-    assert bad["stopped"] == "diverged"
-    assert bad["lr"] > r["lr_limit"]
-    assert bad["visits"]["evaluate"] == 0 and bad["visits"]["verify"] == 0 and bad["visits"]["report"] == 1
+    other = r["other"]
+    assert other["stopped"] == "diverged" and other["lr"] > r["lr_limit"]
+    assert other["visits"]["evaluate"] == 0 and other["visits"]["verify"] == 0 and other["visits"]["report"] == 1
     ds = dataset.make_dataset(s)
-    trace = descent.descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, bad["lr"], 500,
+    trace = descent.descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, other["lr"], 500,
                             bound=s.descent.divergence_bound)
-    assert trace.diverged and trace.diverged_at == bad["updates"]
-    # The stability limit 2/λ_max from the Hessian is where descent stops converging.
-    ok, _ = run_program(s, lr=0.9 * r["lr_limit"])
-    assert ok.stopped in ("budget", "converged")
+    assert trace.diverged and trace.diverged_at == other["updates"]
+
+
+def test_when_the_books_run_diverges_the_other_run_converges():
+    """With a learning rate past η* the book's own run takes the divergence exit; the page then shows the other one."""
+    r = flowchart_section(from_mapping({"seed": 5, "descent": {"full_batch": {"lr": 1.0}}}), {})
+    assert r["run"]["stopped"] == "diverged" and "gradient_check" not in r["run"]
+    assert r["other"]["stopped"] in ("budget", "converged") and r["other"]["lr"] < r["lr_limit"]
+    assert r["other"]["gradient_check"]["ok"]
+
+
+def test_the_program_checks_the_gradient_as_the_gradient_check_chapter_does():
+    """Same step check.h, same relative error (gdbook.core.gradcheck), at the initial guess."""
+    s = from_mapping({"check": {"h": 1e-4}})
+    g = flowchart_section(s, {})["run"]["gradient_check"]
+    ds = dataset.make_dataset(s)
+    expected = gradcheck.check(ds.w0, ds.b0, ds.x_train, ds.y_train, 1e-4)
+    assert g["h"] == 1e-4 and g["rel_error"] == expected["rel_error"] and g["ok"]
 
 
 def test_flowchart_has_a_node_per_step_and_an_edge_per_arrow():
@@ -96,7 +109,7 @@ def test_changing_the_description_changes_the_flowchart_and_the_run():
 def test_the_section_uses_the_module_description(monkeypatch):
     """The build's flowchart comes from PROGRAM: swap it and the section output changes."""
     steps = tuple(dataclasses.replace(s, label="Guess w, b") if s.id == "init" else s for s in PROGRAM.steps)
-    monkeypatch.setattr(program, "PROGRAM", dataclasses.replace(PROGRAM, steps=steps))
+    monkeypatch.setattr(flowchart, "PROGRAM", dataclasses.replace(PROGRAM, steps=steps))
     r = flowchart_section(Settings(), {})
     assert "Guess w, b" in r["mermaid"] and "Initialise w, b at random" not in r["mermaid"]
 
@@ -130,4 +143,5 @@ def test_flowchart_page_shows_diagram_and_source(built_site, results):
     # The source listing shows the generated text, escaped, and the Python description.
     assert "flowchart TD" in html and "PROGRAM" in html and "run_program" in html
     assert results["flowchart"]["mermaid"].splitlines()[1].strip().split("[")[0] in html
-    assert results["flowchart"]["diverging"]["stopped"] == "diverged"
+    assert results["flowchart"]["other"]["stopped"] == "diverged"
+    assert "gdbook.chapters.flowchart.compute" in html and "gdbook.compute.program" not in html

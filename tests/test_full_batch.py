@@ -13,7 +13,8 @@ from gdbook.chapters.closed_form.compute import closed_form_section
 from gdbook.chapters.full_batch.compute import derivation, first_below, full_batch_section, updates_needed
 from gdbook.core.errors import BuildError
 from gdbook.core.formula import identity
-from gdbook.settings import Settings, SettingsError, check_buildable, from_mapping
+from gdbook.core.limits import check_buildable
+from gdbook.settings import Settings, SettingsError, from_mapping
 
 METHODS = ("full_batch", "mini_batch", "stochastic")
 

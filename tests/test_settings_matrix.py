@@ -74,6 +74,7 @@ def check_against_the_data(name: str, site: Path, results: dict) -> None:
     assert cf["w"] == pytest.approx(w, rel=1e-8, abs=1e-10) and cf["b"] == pytest.approx(b, rel=1e-8, abs=1e-10), name
     check_full_batch(name, site, results, data, (w, b))
     check_stochastic(name, site, results, data)
+    check_part3_and_4(name, site, results, x, y, data)
 
 
 # --- the descent chapters ------------------------------------------------------------------------------
@@ -188,3 +189,31 @@ def check_stochastic(name: str, site: Path, results: dict, data: dict) -> None:
     losses = {k: c["loss"] for k, c in sg["compare"].items() if c["loss"] is not None}
     if losses:
         assert sg["compare_fastest"] == min(losses, key=losses.get), name
+
+
+def check_part3_and_4(name: str, site: Path, results: dict, x: np.ndarray, y: np.ndarray, data: dict) -> None:
+    """Gradient check, divergence, flowchart and ethics, recomputed from dataset.csv and compared with the pages."""
+    # η* = 2/λmax of the Hessian of the published training split
+    lam = np.linalg.eigvalsh(2.0 / len(x) * np.column_stack([x, np.ones_like(x)]).T @ np.column_stack([x, np.ones_like(x)]))
+    d = results["divergence"]
+    assert d["lr_critical"] == pytest.approx(2.0 / lam[-1], rel=1e-10), name
+    # every run below η* falls at every update, as the page says
+    assert all(r["shape"] == "falls" for r in d["runs"] if r["multiple"] < 1.0), name
+    # the gradient check is made only where it resolves its tolerance, and every checked point passes
+    g = results["gradient_check"]
+    assert all(p["rel_error"] <= g["rel_tol"] and p["roundoff"] <= g["rel_tol"] * p["grad_norm"] / g["margin"]
+               for p in g["points"]), name
+    for p in g["points"]:
+        r = p["w"] * x + p["b"] - y
+        assert p["dw_analytic"] == pytest.approx(2 * np.mean(r * x), rel=1e-9, abs=1e-12), name
+    # the ethics page states the range the model was fitted on: the training split's
+    e = results["ethics"]["errors"]
+    assert (e["x_train_min"], e["x_train_max"]) == (float(x.min()), float(x.max())), name
+    xt, _ = data["test"]
+    assert e["n_outside"] == int(np.sum((xt < x.min()) | (xt > x.max()))), name
+    # the flowchart reports the run it made: diverged exactly when the full-batch η is past η*-bound
+    text = page_text(site, "part4/flowchart.html")
+    f = results["flowchart"]
+    said = "left through the divergence check" in text
+    assert said == (f["run"]["stopped"] == "diverged"), name
+

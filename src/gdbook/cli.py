@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from gdbook import __version__
-from gdbook.settings import SETTINGS_ENV, SettingsError, check_buildable, load
+from gdbook.settings import SETTINGS_ENV, SettingsError, load
 
 EPILOG = """exit status:
   0    built (or served until stopped)
@@ -36,6 +36,8 @@ def _root(arg: str | None) -> Path:
 
 def _settings_path(args: argparse.Namespace, root: Path) -> Path:
     """The settings file, validated (data-dependent limits included) before anything is built or touched."""
+    from gdbook.core.limits import check_buildable
+
     path = Path(args.settings or os.environ.get(SETTINGS_ENV) or root / "pyproject.toml").resolve()
     check_buildable(load(path))
     return path

@@ -255,33 +255,6 @@ def _check_consistency(s: Settings) -> None:
         )
 
 
-def check_buildable(s: Settings) -> Settings:
-    """Limits that depend on the data the settings generate, checked before anything is built."""
-    _check_tolerance(s)
-    return s
-
-
-def _check_tolerance(s: Settings) -> None:
-    """descent.tolerance must be a distance the updates can reach: above what floating-point rounding decides.
-
-    Every update rounds its gradient; along the slow direction of the loss those roundings add up, and the
-    least-squares answer descent is compared with is itself rounded.  Below that floor (computed from the
-    data in gdbook.core.rounding), whether a run "converges" would be decided by rounding, not by descent.
-    """
-    from gdbook.core.data import make_dataset
-    from gdbook.core.model import closed_form
-    from gdbook.core.rounding import descent_floor
-
-    ds = make_dataset(s)
-    w, b = closed_form(ds.x_train, ds.y_train)
-    floor = descent_floor(ds.x_train, ds.y_train, w, b, ds.w0, ds.b0)
-    if s.descent.tolerance < floor:
-        raise SettingsError(
-            f"setting 'descent.tolerance' = {s.descent.tolerance!r} is not allowed with these data: it must be at "
-            f"least {floor:.2g}, the distance from least squares below which floating-point rounding in the "
-            f"updates, not their number, decides whether full-batch descent gets there")
-
-
 def from_mapping(raw: dict) -> Settings:
     """Validate a mapping (the ``[tool.gdbook]`` table) into :class:`Settings`."""
     settings = _build(Settings, raw, "")

@@ -35,6 +35,7 @@ from gdbook.book import notebooks, pages, render, terms, vendor
 from gdbook.book.memo import Memo
 from gdbook.book.cache import Cache
 from gdbook.core.errors import BuildError
+from gdbook.core.limits import check_buildable
 from gdbook.settings import Settings, SettingsError, describe, load
 
 log = logging.getLogger("mkdocs.plugins.gdbook")
@@ -112,7 +113,7 @@ class Book:
             if str(self.settings_path) not in config.watch and self.settings_path.is_file():
                 config.watch.append(str(self.settings_path))
         try:
-            self.settings = load(self.settings_path)
+            self.settings = check_buildable(load(self.settings_path))
         except SettingsError as e:
             self.fail(e)
         return config

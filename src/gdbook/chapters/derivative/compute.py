@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from gdbook.core import exercises, live, model
+from gdbook.core import exercises, fmt, live, model
 from gdbook.core.data import make_dataset
 from gdbook.core.errors import BuildError
 from gdbook.core.formula import checked
@@ -142,7 +142,8 @@ def secant_table(f: sp.Expr, a: sp.Expr) -> dict:
             "exact_latex": sp.latex(sp.diff(f, x).subs(x, a)), "shown": list(SHOWN_SECANTS),
             "all_above": all(r["error"] > 0 for r in rows), "formula_rel_gap": worst,
             "left_h": left, "left_error": left_error, "left_below": left_error < 0,
-            "smallest_h": SECANT_H[-1], "smallest_error": rows[-1]["error"]}
+            "smallest_h": SECANT_H[-1], "smallest_error": rows[-1]["error"],
+            "h_decimals": fmt.decimals(SECANT_H)}  # one number of decimals down the table's h column
 
 
 def secant_live(f: sp.Expr, a: sp.Expr) -> dict:

@@ -8,9 +8,10 @@ CHAPTER = Chapter(
     name="divergence",
     page="part3/divergence.md",
     section=Section("divergence", compute.divergence_section, depends=(),
-                    doc="the Hessian and its eigenvalues, the critical learning rate 2/λmax, runs at multiples of it, a sweep with the observed boundary, and centring/scaling x"),
+                    doc="the Hessian and its eigenvalues, the critical learning rate 2/λmax, runs at multiples of it, how the loss moves from a start, a sweep with the observed boundary, and centring/scaling x"),
     figures=(
         Figure("divergence-runs", figures.runs, figures.runs_alt, depends=('divergence',)),
+        Figure("divergence-start", figures.start, figures.start_alt, depends=('divergence',)),
         Figure("divergence-eigen", figures.eigen, figures.eigen_alt, depends=('divergence',)),
         Figure("divergence-sweep", figures.sweep, figures.sweep_alt, depends=('divergence',)),
     ),

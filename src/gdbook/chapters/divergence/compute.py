@@ -1,24 +1,26 @@
 """Learning-rate divergence: the critical learning rate η* = 2/λ_max, predicted from the data.
 
-The MSE of a linear model is quadratic in θ = (w, b):
+The MSE of a linear model is quadratic in θ = (w, b) (:mod:`gdbook.core.quadratic`):
 
     L(θ) = L* + ½ (θ − θ*)ᵀ H (θ − θ*),   H = (2/n)·XᵀX,  X = [x, 1],
 
-so its gradient is ∇L(θ) = H (θ − θ*) and one full-batch update is linear:
+so one full-batch update is linear, θ_{t+1} − θ* = (I − η H)(θ_t − θ*), and
+along each eigenvector v of H (eigenvalue λ) the error is multiplied by
+1 − ηλ at every update.  It shrinks in every direction exactly when
+0 < η < 2/λ_max = η*.  Between 1/λ_max and η* the factor along v_max is
+negative (the parameters zigzag while converging); beyond η* it grows.
 
-    θ_{t+1} − θ* = (I − η H)(θ_t − θ*).
+The loss is a sum of two squares, one per eigen-direction, each multiplied by
+a fixed factor per update.  Below η* both shrink, so the loss falls at every
+update from any start.  Above η* the steep one grows while (for η < 2/λ_min)
+the flat one still shrinks: the loss rises from the first update only when
+the start's steep component is large enough; otherwise it first falls, then
+rises.  Each run's shape is predicted from its start and checked against the
+run; a start chosen to fall first shows the other case.
 
-Along each eigenvector v_i of H (eigenvalue λ_i) the error is multiplied by
-1 − η λ_i at every update.  It shrinks for every i exactly when
-|1 − η λ_i| < 1 for all i, that is 0 < η < 2/λ_max = η*.  Between 1/λ_max and
-η* the factor along v_max is negative: the component flips sign each update
-(the parameters zigzag) while still shrinking; beyond η* it grows.
-
-Everything here is computed on the training split, from
-:func:`gdbook.core.model.hessian` and :func:`gdbook.core.descent.descend`;
-the Hessian is also derived with sympy from the loss and checked against that
-formula.  No run ever produces NaN or inf: ``descend`` stops a run as soon as
-its loss passes ``settings.descent.divergence_bound``.
+Everything is computed on the training split, with the Hessian derived by
+SymPy from the loss and checked against (2/n)·XᵀX; no run ever produces NaN
+or inf (``descend`` stops a run once its loss passes the divergence bound).
 """
 
 from __future__ import annotations
@@ -28,63 +30,77 @@ import math
 import numpy as np
 import sympy as sp
 
-from gdbook.core import fmt
+from gdbook.core import quadratic
 from gdbook.core.data import make_dataset
 from gdbook.core.descent import Trace, descend
-from gdbook.core.model import closed_form, gradient, hessian, mse
 from gdbook.core.errors import BuildError
+from gdbook.core.formula import checked
+from gdbook.core.model import closed_form, gradient, hessian
 from gdbook.settings import Settings
 
 REDUCTION = 1e-6  # "converged": the distance to θ* has shrunk by this factor
-SWEEP_SPAN = (1e-2, 1e1)  # the sweep's learning rates run from η*·1e-2 to η*·10
+SWEEP_SPAN = quadratic.SWEEP_SPAN  # the sweep's learning rates, as multiples of η*
 BISECT_STEPS = 60
 OVERFLOW_ITERS = 100_000  # how long the "no bound" run may go before it overflows
+COUNTER_MULTIPLE = 1.1  # the learning rate of the falls-then-rises example, as a multiple of η*
+COUNTER_TURN = 20  # the update at which its loss should stop falling
+COUNTER_ITERS = 60  # its length
+SCALINGS = ("raw", "centred", "standardised")
 
 
 # --- the Hessian, derived ------------------------------------------------------
 
 def derive_hessian() -> dict:
-    """Hessian of L = (1/n) Σ (w·xᵢ + b − yᵢ)² by sympy, with the stability interval of η."""
+    """Hessian of L = (1/n) Σ (w·xᵢ + b − yᵢ)² by SymPy; the page's formulas checked against it."""
     i, n = sp.symbols("i n", integer=True, positive=True)
     x, y = sp.IndexedBase("x"), sp.IndexedBase("y")
     w, b = sp.symbols("w b", real=True)
+    names = {"x_{i}": x[i], "y_{i}": y[i], "w": w, "b": b, "n": n, "i": i}
     loss = sp.Sum((w * x[i] + b - y[i]) ** 2, (i, 1, n)) / n
-    grad = [sp.diff(loss, v) for v in (w, b)]
     H = sp.hessian(loss, (w, b)).applyfunc(lambda e: sp.simplify(e.doit()))
-    depends = sorted(str(sym) for sym in H.free_symbols)
     if any(sym in H.free_symbols for sym in (w, b)) or y in H.free_symbols:
-        raise BuildError(f"the derived Hessian should not depend on w, b or y, but has {depends}")
+        raise BuildError(f"the derived Hessian should not depend on w, b or y, but has {sorted(map(str, H.free_symbols))}")
     eta, lam = sp.symbols("eta lambda", positive=True)
     stable = sp.solve_univariate_inequality(sp.Abs(1 - eta * lam) < 1, eta, relational=False)
     if stable != sp.Interval.open(0, 2 / lam):
         raise BuildError(f"the stability interval of η came out as {stable}, not (0, 2/λ)")
-    # H = (2/n)·S with S = [[Σxᵢ², Σxᵢ], [Σxᵢ, n]]: shown factored, checked to be the same matrix.
+    # H = (2/n)·S with S = [[Σxᵢ², Σxᵢ], [Σxᵢ, n]]: each entry of the page's matrix checked.
     S = (H * n / 2).applyfunc(lambda e: sp.simplify(sp.expand(e)))
     if (H - 2 / n * S).applyfunc(sp.simplify) != sp.zeros(2, 2):
         raise BuildError("factoring 2/n out of the Hessian changed it")
-    m1, m2 = sp.symbols(r"\overline{x} \overline{x^2}", positive=True)
-    eig = list(sp.Matrix([[2 * m2, 2 * m1], [2 * m1, 2]]).eigenvals())
-    # The eigenvalues in a readable form, checked against sympy's.
-    root = sp.sqrt((m2 - 1) ** 2 + 4 * m1**2)
-    readable = [m2 + 1 - root, m2 + 1 + root]
-    for e in eig:
-        if not any(sp.simplify(e - r) == 0 for r in readable):
-            raise BuildError(f"the eigenvalue {e} is not of the form x̄² + 1 ± √((x̄² − 1)² + 4x̄²)")
+    entries = [[r"\sum_{i=1}^{n} x_i^2", r"\sum_{i=1}^{n} x_i"], [r"\sum_{i=1}^{n} x_i", "n"]]
+    for r in range(2):
+        for c in range(2):
+            checked(entries[r][c], S[r, c], names, what=f"Hessian entry ({r + 1}, {c + 1})")
+    # The eigenvalues of H = 2·[[m₂, m₁], [m₁, 1]] (m₁ = x̄, m₂ = mean of x²), in a readable form.
+    m1, m2 = sp.symbols("p q", positive=True)
+    eig = sorted(sp.Matrix([[2 * m2, 2 * m1], [2 * m1, 2]]).eigenvals(), key=lambda e: str(e))
+    shown = r"\overline{x^2} + 1 {sign} \sqrt{(\overline{x^2} - 1)^2 + 4\,\overline{x}^2}"
+    for sign in ("+", "-"):
+        readable = shown.replace("{sign}", sign).replace(r"\overline{x^2}", "q").replace(r"\overline{x}", "p")
+        if not any(_same_expr(sp.sympify(_read(readable, {"p": m1, "q": m2})), e) for e in eig):
+            raise BuildError(f"the eigenvalue {readable} is not one of SymPy's, {eig}")
     return {
-        "_sym": {"H": H, "x": x, "i": i, "n": n},
-        "loss_tex": sp.latex(loss),
-        "dw_tex": sp.latex(grad[0]),
-        "db_tex": sp.latex(grad[1]),
-        "hessian_tex": sp.latex(H),
-        # Extra row spacing: sums with limits in a matrix otherwise touch.
-        "hessian_factored_tex": r"\frac{2}{n}" + sp.latex(S).replace("\\\\", "\\\\[0.8em]"),
+        "loss_tex": checked(r"\frac{1}{n}\sum_{i=1}^{n}(w x_i + b - y_i)^2", loss, names),
+        "entries_tex": entries,
         "stable_tex": sp.latex(stable).replace(r"\lambda", r"\lambda_{\max}"),
-        "eig_tex": sp.latex(m2 + 1) + r" \pm " + sp.latex(root),
+        "eig_tex": shown.replace("{sign}", r"\pm"),
+        "_sym": {"H": H, "x": x, "i": i, "n": n},
     }
 
 
+def _read(tex: str, names: dict):
+    from gdbook.core.formula import read
+    return read(tex, names)
+
+
+def _same_expr(a, b) -> bool:
+    from gdbook.core.formula import same
+    return same(a, b)
+
+
 def check_hessian(derived: dict, x_train: np.ndarray) -> float:
-    """Evaluate the sympy Hessian on the data; fail unless it equals (2/n)·XᵀX. Returns the largest gap."""
+    """Evaluate the SymPy Hessian on the data; fail unless it equals (2/n)·XᵀX. Returns the largest gap."""
     sym = derived["_sym"]
     xi = sp.Symbol("xi")
 
@@ -105,10 +121,21 @@ def check_hessian(derived: dict, x_train: np.ndarray) -> float:
     return gap
 
 
+def first_step_tex() -> str:
+    """2·(L(θ₁) − L(θ₀)) in the eigen-coordinates, checked: its sign says whether the first update raises the loss."""
+    lmax, lmin, c0, d0, eta = sp.symbols("lambda_{max} lambda_{min} c_{0} d_{0} eta", real=True)
+    excess = lambda t: sp.Rational(1, 2) * (lmax * c0**2 * (1 - eta * lmax) ** (2 * t)  # noqa: E731
+                                            + lmin * d0**2 * (1 - eta * lmin) ** (2 * t))
+    names = {"lambda_{max}": lmax, "lambda_{min}": lmin, "c_{0}": c0, "d_{0}": d0, "eta": eta}
+    return checked(r"\lambda_{\max} c_0^2 \left((1 - \eta\lambda_{\max})^2 - 1\right)"
+                   r" - \lambda_{\min} d_0^2 \left(1 - (1 - \eta\lambda_{\min})^2\right)",
+                   2 * (excess(1) - excess(0)), names, what="the first update's change of the loss")
+
+
 # --- one run and what it shows -------------------------------------------------
 
-def run(ds, lr: float, n_iters: int, bound: float) -> Trace:
-    return descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, lr, n_iters, bound=bound)
+def run(x, y, w0: float, b0: float, lr: float, n_iters: int, bound: float) -> Trace:
+    return descend(x, y, x, y, w0, b0, lr, n_iters, bound=bound)
 
 
 def loss_turns(loss: np.ndarray) -> int:
@@ -124,98 +151,169 @@ def sign_flips(c: np.ndarray) -> int:
     return int(np.sum(np.sign(c[1:]) != np.sign(c[:-1])))
 
 
-def describe_run(trace: Trace, lr: float, multiple: float, lam: np.ndarray, V: np.ndarray,
-                 theta_star: np.ndarray, loss_star: float) -> dict:
-    err = np.column_stack([trace.w, trace.b]) - theta_star
-    top = err @ V[:, 1]  # component along v_max
-    low = err @ V[:, 0]  # component along v_min
-    final_loss = None if trace.diverged else float(trace.train_loss[-1])
+def predicted_shape(q: quadratic.Quadratic, lr: float, c0: float, d0: float) -> dict:
+    """How the loss moves from a start (c0, d0): 'falls', 'rises' or 'falls_then_rises' (with the turn).
+
+    The excess loss is A·gᵗ + B·sᵗ (g, s the squared factors), a convex function of t: it falls at every
+    update, rises at every update, or falls and then rises, and which one its first step and the factors say.
+    """
+    lmin, lmax = float(q.lam[0]), float(q.lam[1])
+    g, s = (1.0 - lr * lmax) ** 2, (1.0 - lr * lmin) ** 2
+    a, b = 0.5 * lmax * c0 * c0, 0.5 * lmin * d0 * d0
+    first = a * (g - 1.0) + b * (s - 1.0)  # the change of the loss at the first update
+    out = {"first_change": first, "turn": None, "ratio_needed": None}
+    if g > 1.0 > s and b > 0:  # steep grows, flat shrinks: the steep component must be large enough to rise at once
+        out["ratio_needed"] = math.sqrt(lmin * (1.0 - s) / (lmax * (g - 1.0)))
+    if first >= 0.0:
+        out["shape"] = "rises" if (g >= 1.0 or s >= 1.0) else "falls"  # first ≥ 0 with both shrinking: a zero start
+    elif g <= 1.0 and s <= 1.0:
+        out["shape"] = "falls"
+    else:
+        out["shape"] = "falls_then_rises"
+        grow, shrink = (g, s) if g > 1.0 else (s, g)
+        big, small = (a, b) if g > 1.0 else (b, a)
+        # the first t with big·grow^t·(grow − 1) > small·shrink^t·(1 − shrink): the update after which the loss rises
+        out["turn"] = int(math.floor(math.log(small * (1.0 - shrink) / (big * (grow - 1.0))) / math.log(grow / shrink))) + 1
+    return out
+
+
+def observed_shape(loss: np.ndarray) -> str:
+    d = np.diff(loss)
+    d = d[np.abs(d) > 1e-12 * np.maximum(np.abs(loss[1:]), 1.0)]  # round-off-sized steps say nothing
+    if np.all(d <= 0):
+        return "falls"
+    if np.all(d >= 0):
+        return "rises"
+    turns = int(np.sum(np.sign(d[1:]) != np.sign(d[:-1])))
+    return "falls_then_rises" if d[0] < 0 and turns == 1 else "other"
+
+
+def describe_run(trace: Trace, lr: float, multiple: float, q: quadratic.Quadratic) -> dict:
+    err = np.column_stack([trace.w, trace.b]) - q.theta_star
+    top = err @ q.V[:, 1]  # component along v_max
+    low = err @ q.V[:, 0]  # component along v_min
+    lam = q.lam
     g = np.hypot(trace.dw, trace.db)
-    out = {
+    shape = predicted_shape(q, lr, float(top[0]), float(low[0]))
+    seen = observed_shape(trace.train_loss)
+    expected = shape["shape"]
+    if expected == "falls_then_rises" and shape["turn"] >= trace.iterations_run:
+        expected = "falls"  # the run ends (or is stopped) before its turn
+    if seen != expected:
+        raise BuildError(f"the run at η = {lr:g} ({multiple:g}·η*) should have a loss that {expected}, "
+                         f"but its loss {seen}")
+    return {
         "multiple": float(multiple),
         "lr": float(lr),
         "diverged": bool(trace.diverged),
         "iterations_run": int(trace.iterations_run),
         "diverged_at": trace.diverged_at,
-        "final_loss": final_loss,
+        "final_loss": None if trace.diverged else float(trace.train_loss[-1]),
         "last_loss": float(trace.train_loss[-1]),  # finite: the run stops once it passes the bound
         "initial_loss": float(trace.train_loss[0]),
         "final_w": None if trace.diverged else float(trace.w[-1]),
-        "final_b": None if trace.diverged else float(trace.b[-1]),
         "last_w": float(trace.w[-1]),
         "last_b": float(trace.b[-1]),
-        "excess_loss": None if trace.diverged else float(trace.train_loss[-1] - loss_star),
         "distance": float(np.hypot(*err[-1])),
         "distance0": float(np.hypot(*err[0])),
         "factor_max": float(1.0 - lr * lam[1]),
         "factor_min": float(1.0 - lr * lam[0]),
-        "rate": float(max(abs(1.0 - lr * lam[1]), abs(1.0 - lr * lam[0]))),
-        "top_ratio_observed": float(top[1] / top[0]) if len(top) > 1 else None,
-        "low_ratio_observed": float(low[1] / low[0]) if len(low) > 1 else None,
+        "top_ratio_observed": float(top[1] / top[0]) if len(top) > 1 and top[0] != 0 else None,
+        "low_ratio_observed": float(low[1] / low[0]) if len(low) > 1 and low[0] != 0 else None,
         "top_sign_flips": sign_flips(top),
         "loss_turns": loss_turns(trace.train_loss),
-        "grad_ratio_last": float(g[-1] / g[-2]) if len(g) > 1 else None,
+        "grad_ratio_last": float(g[-1] / g[-2]) if len(g) > 1 and g[-2] > 0 else None,
         "oscillates": bool(lr * lam[1] > 1.0),
+        "shape": shape["shape"],
+        "shape_in_run": seen,
+        "turn": shape["turn"],
+        "ratio_needed": shape["ratio_needed"],
         "_w": trace.w, "_b": trace.b, "_loss": trace.train_loss, "_top": top, "_low": low,
     }
+
+
+def counter_example(x, y, q: quadratic.Quadratic, w0: float, b0: float, bound: float) -> dict:
+    """A start whose loss falls first and then rises, above η*: a small component along v_max.
+
+    The learning rate is COUNTER_MULTIPLE·η* when that keeps the flat direction shrinking (η < 2/λ_min),
+    else there is no such start: above η* both directions grow and the loss rises from any start.
+    """
+    lmin, lmax = float(q.lam[0]), float(q.lam[1])
+    kappa = lmax / lmin
+    lr = COUNTER_MULTIPLE * q.lr_critical
+    book = describe_run(run(x, y, w0, b0, lr, COUNTER_ITERS, bound), lr, COUNTER_MULTIPLE, q)
+    out = {"multiple": COUNTER_MULTIPLE, "lr": lr, "exists": bool(COUNTER_MULTIPLE < kappa),
+           "book": {k: v for k, v in book.items() if k in (
+               "shape", "turn", "diverged", "diverged_at", "iterations_run", "ratio_needed", "_loss")}}
+    if not out["exists"]:
+        return out
+    g, s = (1.0 - lr * lmax) ** 2, (1.0 - lr * lmin) ** 2
+    d = float(np.hypot(*q.components(w0, b0)))  # as far from θ* as the book's start
+    c_turn = math.sqrt(lmin * d * d * (1.0 - s) / (lmax * (g - 1.0) * (g / s) ** (COUNTER_TURN - 0.5))) if s > 0 else 0.0
+    c = max(c_turn, 1e-6 * d)  # large enough to be more than round-off next to d
+    w0, b0 = q.theta_star + c * q.V[:, 1] + d * q.V[:, 0]
+    trace = run(x, y, float(w0), float(b0), lr, COUNTER_ITERS, bound)
+    r = describe_run(trace, lr, COUNTER_MULTIPLE, q)
+    if r["shape"] != "falls_then_rises" or r["turn"] >= r["iterations_run"]:
+        raise BuildError(f"the falls-then-rises example at {COUNTER_MULTIPLE}·η* came out as {r['shape']} "
+                         f"(turn {r['turn']}, {r['iterations_run']} updates)")
+    lowest = int(np.argmin(trace.train_loss))
+    if abs(lowest - r["turn"]) > 1:
+        raise BuildError(f"the example's loss is lowest after update {lowest}, not {r['turn']} as predicted")
+    out.update({k: v for k, v in r.items() if k in (
+        "iterations_run", "diverged", "diverged_at", "initial_loss", "last_loss", "turn", "ratio_needed", "_loss")})
+    excess = trace.train_loss - q.loss_star
+    out.update(c0=c, d0=d, w0=float(w0), b0=float(b0), ratio=c / d, lowest_at=lowest,
+               lowest_loss=float(trace.train_loss[lowest]), initial_excess=float(excess[0]),
+               lowest_excess=float(excess[lowest]), last_excess=float(excess[-1]),
+               drop=float(1.0 - excess[lowest] / excess[0]))
     return out
 
 
 # --- the sweep and the observed boundary ----------------------------------------
 
-def passes_bound(lr: float, n_iters: int, lam: np.ndarray, c0: np.ndarray, loss_star: float, bound: float) -> bool:
-    """Whether the predicted loss after n_iters updates, L* + ½ Σ λᵢ cᵢ² (1 − η λᵢ)^(2N), exceeds the bound.
-
-    Compared in logarithms, so that no power overflows (and no warning is silenced).
-    """
-    logs = [math.log(0.5 * float(l) * float(c) ** 2) + 2 * n_iters * math.log(abs(1.0 - lr * float(l)))
-            for l, c in zip(lam, c0) if c != 0.0 and lr * float(l) != 1.0]
-    if not logs:
-        return loss_star > bound
-    top = max(logs)
-    log_excess = top + math.log(sum(math.exp(v - top) for v in logs))
-    return bound <= loss_star or log_excess > math.log(bound - loss_star)
-
-
-def sweep(ds, eta_star: float, points: int, n_iters: int, bound: float, lam, c0, loss_star) -> dict:
+def sweep(x, y, w0, b0, q: quadratic.Quadratic, points: int, n_iters: int, bound: float) -> dict:
+    eta_star = q.lr_critical
+    c0, d0 = q.components(w0, b0)
     lrs = eta_star * np.logspace(math.log10(SWEEP_SPAN[0]), math.log10(SWEEP_SPAN[1]), points)
     rows = []
     for lr in lrs:
-        t = run(ds, float(lr), n_iters, bound)
+        t = run(x, y, w0, b0, float(lr), n_iters, bound)
         rows.append((float(lr), t.diverged, float(t.train_loss[-1]), t.iterations_run))
     diverged = np.array([r[1] for r in rows])
-    if not diverged.any() or diverged.all():
-        raise BuildError("the learning-rate sweep should contain both converging and diverging runs; "
-                         "widen it (divergence.sweep_points) or check descent.divergence_bound")
+    if not diverged.any() or diverged.all():  # gdbook.core.limits.check_buildable refuses such settings
+        raise BuildError("the learning-rate sweep should contain both converging and diverging runs")
     first = int(np.argmax(diverged))
     monotone = bool(diverged[first:].all() and not diverged[:first].any())
     lo, hi = rows[first - 1][0], rows[first][0]
     for _ in range(BISECT_STEPS):  # the observed boundary, to many digits
         mid = math.sqrt(lo * hi)
-        if run(ds, mid, n_iters, bound).diverged:
+        if run(x, y, w0, b0, mid, n_iters, bound).diverged:
             hi = mid
         else:
             lo = mid
     observed = math.sqrt(lo * hi)
-    # The same boundary predicted from the eigen-decomposition: where the predicted loss after
-    # N updates reaches the bound (the loss only grows there, so checking the end is enough).
-    plo, phi = eta_star, hi * 2.0
+    # The same boundary predicted from the eigen-decomposition.
+    plo, phi = lo, hi * 2.0
+    if quadratic.passes_bound(q, plo, n_iters, c0, d0, bound):
+        plo = eta_star * SWEEP_SPAN[0]
     for _ in range(BISECT_STEPS):
         mid = math.sqrt(plo * phi)
-        if passes_bound(mid, n_iters, lam, c0, loss_star, bound):
+        if quadratic.passes_bound(q, mid, n_iters, c0, d0, bound):
             phi = mid
         else:
             plo = mid
     predicted_finite = math.sqrt(plo * phi)
+    ok = ~diverged
     return {
         "lr_min": float(lrs[0]), "lr_max": float(lrs[-1]), "points": points,
-        "n_converged": int(np.sum(~diverged)), "n_diverged": int(np.sum(diverged)),
+        "n_converged": int(np.sum(ok)), "n_diverged": int(np.sum(diverged)),
         "last_converged_lr": rows[first - 1][0], "first_diverged_lr": rows[first][0],
         "monotone": monotone,
         "observed_boundary": observed,
         "observed_ratio": observed / eta_star,
         "predicted_finite_boundary": predicted_finite,
-        "growth_at_boundary": float(abs(1.0 - observed * lam[1])),
+        "growth_at_boundary": float(abs(1.0 - observed * q.lam[1])),
         "prediction_gap": abs(predicted_finite - observed) / observed,
         "best_grid_lr": rows[int(np.argmin([r[2] if not r[1] else np.inf for r in rows]))][0],
         "_lr": np.array([r[0] for r in rows]),
@@ -256,11 +354,11 @@ def conditioning(x: np.ndarray, y: np.ndarray, w0: float, b0: float, name: str, 
     return {
         "name": name,
         "lam_min": float(lam[0]), "lam_max": float(lam[1]), "kappa": kappa,
-        "lr_critical": float(2.0 / lam[1]),
+        "lr_critical": quadratic.critical_lr(lam),
         "lr_best": float(eta_best), "rate_best": float(rho_best),
         "iters_best": n_best, "iters_best_observed": observed(eta_best, (n_best or 0) + 50),
         "rate_book": float(rho_book), "iters_book": n_book,
-        "iters_book_observed": observed(lr_book, (n_book or 0) + 50) if n_book else None,
+        "iters_book_observed": observed(lr_book, n_book + 50) if n_book else None,
     }
 
 
@@ -274,49 +372,44 @@ def divergence_section(s: Settings, deps: dict) -> dict:
 
     derived = derive_hessian()
     gap = check_hessian(derived, x)
-    H = hessian(x)
-    lam, V = np.linalg.eigh(H)
-    if V[0, 1] < 0:  # a fixed orientation for v_max, so the page's signs do not flip between builds
-        V[:, 1] *= -1
-    if V[0, 0] < 0:
-        V[:, 0] *= -1
-    eta_star = float(2.0 / lam[1])
-    w_star, b_star = closed_form(x, y)
-    theta_star = np.array([w_star, b_star])
-    loss_star = mse(w_star, b_star, x, y)
-    c0 = V.T @ (np.array([ds.w0, ds.b0]) - theta_star)
+    q = quadratic.of(x, y)
+    lam, V = q.lam, q.V
+    eta_star = q.lr_critical
+    c0, d0 = q.components(ds.w0, ds.b0)
 
     # ∇L(θ) = H(θ − θ*) exactly, for a quadratic loss: the whole analysis rests on it.
     g0 = np.array(gradient(ds.w0, ds.b0, x, y))
-    lin_gap = float(np.max(np.abs(g0 - H @ (np.array([ds.w0, ds.b0]) - theta_star))))
+    lin_gap = float(np.max(np.abs(g0 - hessian(x) @ (np.array([ds.w0, ds.b0]) - q.theta_star))))
     if not lin_gap <= 1e-9 * max(1.0, float(np.max(np.abs(g0)))):
         raise BuildError(f"∇L(θ₀) differs from H(θ₀ − θ*) by {lin_gap:g}: the gradient is not linear in θ")
 
-    runs = [describe_run(run(ds, m * eta_star, n_iters, bound), m * eta_star, m, lam, V, theta_star, loss_star)
-            for m in s.divergence.lr_multiples]
-    for r in runs:  # the prediction, checked: every run below η* converges, every run above diverges
-        predicted_diverge = passes_bound(r["lr"], n_iters, lam, c0, loss_star, bound)
-        if r["diverged"] != predicted_diverge:
+    runs = [describe_run(run(x, y, ds.w0, ds.b0, m * eta_star, n_iters, bound), m * eta_star, m, q)
+            for m in sorted(s.divergence.lr_multiples)]
+    for r in runs:  # the prediction, checked: a run diverges exactly when the eigen-decomposition says so
+        if r["diverged"] != quadratic.passes_bound(q, r["lr"], n_iters, c0, d0, bound):
             raise BuildError(f"the run at η = {r['lr']:g} ({r['multiple']:g}·η*) "
                              f"{'diverged' if r['diverged'] else 'did not diverge'}, against the prediction")
 
-    far = max(runs, key=lambda r: r["lr"])
-    overflow = run(ds, far["lr"], OVERFLOW_ITERS, float(np.finfo(float).max))
-    sw = sweep(ds, eta_star, s.divergence.sweep_points, n_iters, bound, lam, c0, loss_star)
+    far = runs[-1]
+    overflow_at = None
+    if far["multiple"] > 1.0:
+        overflow = run(x, y, ds.w0, ds.b0, far["lr"], OVERFLOW_ITERS, float(np.finfo(float).max))
+        overflow_at = overflow.diverged_at
+    sw = sweep(x, y, ds.w0, ds.b0, q, s.divergence.sweep_points, n_iters, bound)
+    counter = counter_example(x, y, q, ds.w0, ds.b0, bound)
 
     mean, std = float(np.mean(x)), float(np.std(x))
-    variants = [
-        conditioning(x, y, ds.w0, ds.b0, "raw x", s.descent.full_batch.lr, bound),
-        conditioning(x - mean, y, ds.w0, ds.b0, "centred x − x̄", s.descent.full_batch.lr, bound),
-        conditioning((x - mean) / std, y, ds.w0, ds.b0, "standardised (x − x̄)/s", s.descent.full_batch.lr, bound),
-    ]
-
-    result = {
+    lr_book = s.descent.full_batch.lr
+    variants = [conditioning(xv, y, ds.w0, ds.b0, name, lr_book, bound)
+                for name, xv in zip(SCALINGS, (x, x - mean, (x - mean) / std))]
+    converged = [r["multiple"] for r in runs if not r["diverged"]]
+    diverging = [r["multiple"] for r in runs if r["diverged"]]
+    return {
         "n_train": int(len(x)),
-        "x_mean": float(np.mean(x)),
+        "x_mean": mean,
         "x2_mean": float(np.mean(x * x)),
         "x_std": std,
-        "hessian": H.tolist(),
+        "hessian": hessian(x).tolist(),
         "hessian_eigenvalues": [float(v) for v in lam],
         "lam_min": float(lam[0]),
         "lam_max": float(lam[1]),
@@ -326,124 +419,37 @@ def divergence_section(s: Settings, deps: dict) -> dict:
         "lr_critical": eta_star,
         "lr_oscillation": float(1.0 / lam[1]),
         "lr_best": float(2.0 / (lam[0] + lam[1])),
+        "lr_flat_limit": float(2.0 / lam[0]),
         "rate_best": float((lam[1] - lam[0]) / (lam[1] + lam[0])),
-        "lr_book": s.descent.full_batch.lr,
-        "lr_book_ratio": s.descent.full_batch.lr / eta_star,
+        "lr_book": lr_book,
+        "lr_book_ratio": lr_book / eta_star,
         "sympy_gap": gap,
         "linearity_gap": lin_gap,
         "derivation": {k: v for k, v in derived.items() if not k.startswith("_")},
-        "w_star": w_star, "b_star": b_star, "loss_star": loss_star,
-        "c0_top": float(c0[1]), "c0_low": float(c0[0]),
+        "first_step_tex": first_step_tex(),
+        # the same checked formula on two lines, for narrow screens
+        "first_step_display_tex": (r"\begin{aligned}&" + first_step_tex().replace(
+            r"\right) - \lambda_{\min}", r"\right) \\ &\quad - \lambda_{\min}") + r" \;\ge\; 0,\end{aligned}"),
+        "w_star": float(q.theta_star[0]), "b_star": float(q.theta_star[1]), "loss_star": q.loss_star,
+        "c0_top": c0, "c0_low": d0,
+        "start_ratio": abs(c0) / abs(d0) if d0 != 0 else None,
         "n_iters": n_iters,
         "bound": bound,
         "runs": runs,
-        "largest_converged_multiple": max((q["multiple"] for q in runs if not q["diverged"]), default=None),
-        "smallest_diverged_multiple": min((q["multiple"] for q in runs if q["diverged"]), default=None),
-        "max_loss_turns": max(q["loss_turns"] for q in runs),
-        "overflow": {
-            "lr": far["lr"], "multiple": far["multiple"],
-            "iteration": overflow.diverged_at,
-            "last_loss": float(overflow.train_loss[-1]),
-        },
+        "any_converged": bool(converged),
+        "any_diverged": bool(diverging),
+        "largest_converged_multiple": max(converged, default=0.0),
+        "smallest_diverged_multiple": min(diverging, default=0.0),
+        "all_below_fall": all(r["shape"] == "falls" for r in runs if r["multiple"] < 1.0),
+        "above_all_rise": all(r["shape"] == "rises" for r in runs if r["multiple"] > 1.0),
+        "max_loss_turns": max(r["loss_turns"] for r in runs),
+        "overflow": {"multiple": far["multiple"], "iteration": overflow_at},
+        "counter": counter,
         "sweep": sw,
         "scaling": variants,
         "reduction": REDUCTION,
+        # the exercises' states of the explorer, and the answer of the second
+        "explorer": {"lr_09": 0.9 * eta_star, "lr_105": 1.05 * eta_star, "lr_best": float(2.0 / (lam[0] + lam[1])),
+                     "growth_105": abs(1.0 - 1.05 * 2.0),
+                     "updates_1000x": math.ceil(math.log(1e3) / math.log(abs(1.0 - 1.05 * 2.0)))},
     }
-    result["errata"] = [{k: _markdown_safe(v) for k, v in e.items()} for e in errata(result)]
-    return result
-
-
-def _markdown_safe(text: str) -> str:
-    """The errata page renders these strings as markdown: η* and θ* must not start emphasis."""
-    return text.replace("*", "\\*") if not text.startswith("../") else text
-
-
-def errata(r: dict) -> list[dict]:
-    runs = sorted(r["runs"], key=lambda q: q["lr"])
-    above = [q for q in runs if q["diverged"]]
-    far = runs[-1]
-    link = "../part3/divergence.md"
-    items = [
-        {
-            "title": "“Large” learning rates: where large begins",
-            "where": "Part 2, “Gradient Explosion Demonstration”",
-            "notes": "“What happens when the learning rate is too large?” (the learning rate of the demo is "
-                     "not given, nor where “too large” begins).",
-            "correct": (
-                f"Full-batch descent on this training set converges for every η below "
-                f"η* = 2/λ_max = {fmt.num(r['lr_critical'])} and diverges above it, where λ_max = "
-                f"{fmt.num(r['lam_max'])} is the largest eigenvalue of the Hessian (2/n)·XᵀX. The book's own "
-                f"η = {fmt.num(r['lr_book'])} is {fmt.num(r['lr_book_ratio'], 3)}·η*."
-            ),
-            "explanation": (
-                f"Each update multiplies the error along the Hessian's top eigenvector by 1 − η·λ_max; its "
-                f"size is below 1 exactly when η < 2/λ_max. Above 1/λ_max = {fmt.num(r['lr_oscillation'])} the "
-                f"factor is negative and w and b zigzag, but still converge."
-            ),
-            "link": link + "#the-critical-learning-rate", "link_text": "Learning-rate divergence",
-        },
-    ]
-    if above:
-        first = above[0]
-        items.append({
-            "title": "Large learning rates do not reach the solution faster",
-            "where": "Part 2, “Gradient Explosion Demonstration”",
-            "notes": "“Large learning values allow the model to move more quickly towards the correct solution, "
-                     "however it can also cause it to overshoot … because we don't have enough resolution in the "
-                     "step size”.",
-            "correct": (
-                f"Faster only up to η = 2/(λ_min + λ_max) = {fmt.num(r['lr_best'])}; past it a larger η is slower, "
-                f"and past η* = {fmt.num(r['lr_critical'])} descent never gets there: at "
-                f"{fmt.num(first['multiple'], 3)}·η* the distance along the steepest direction grows by a factor "
-                f"{fmt.num(abs(first['factor_max']), 3)} every update and the loss passed the bound at update "
-                f"{first['diverged_at']}. Nor is it a matter of resolution: the step η·∇L shrinks by itself near the "
-                f"minimum; what decides is whether η·λ_max is below 2."
-            ),
-            "explanation": (
-                f"The slowest factor max(|1 − ηλ_min|, |1 − ηλ_max|) is smallest, {fmt.num(r['rate_best'], 3)}, "
-                f"at η = 2/(λ_min + λ_max); on either side of it convergence is slower."
-            ),
-            "link": link + "#why-it-diverges-the-eigen-directions", "link_text": "Learning-rate divergence",
-        })
-    most = max(q["loss_turns"] for q in runs)
-    turns = ("the loss never changed direction in any of the runs" if most == 0 else
-             f"the loss changed direction at most {most} time{'s' if most > 1 else ''} in any run")
-    items.append({
-        "title": "The loss does not oscillate, and never needs to reach infinity or NaN",
-        "where": "Part 2, “Gradient Explosion Demonstration”, observations",
-        "notes": "“Loss may oscillate wildly or diverge to infinity (NaN)”.",
-        "correct": (
-            f"For full-batch descent on this quadratic loss, {turns}: below η* it falls at every update, and "
-            f"above it, it grows once the steepest direction dominates. What swings is w and b (the component along "
-            f"the steepest direction changed sign {far['top_sign_flips']} times in {far['iterations_run']} updates "
-            f"at {fmt.num(far['multiple'], 3)}·η*). With a bound check the run stops as soon as the loss passes "
-            f"{fmt.num(r['bound'])} (update {far['diverged_at']}), so no NaN or inf is ever produced; without it, "
-            f"the loss would overflow at update {r['overflow']['iteration']}."
-        ),
-        "explanation": (
-            "The loss minus its minimum is ½(λ_max·c² + λ_min·d²), a sum of squares of the error's components "
-            "along the eigenvectors; each is multiplied by a fixed factor at every update, so the loss cannot "
-            "swing up and down the way the parameters do."
-        ),
-        "link": link + "#runs-at-multiples-of-the-critical-rate", "link_text": "Learning-rate divergence",
-    })
-    items.append({
-        "title": "“Gradient explosion” is the wrong name for this",
-        "where": "Part 2, “Gradient Explosion Demonstration” (title)",
-        "notes": "The demo is called a gradient explosion.",
-        "correct": (
-            f"The iterates diverge because the step is too large for the curvature: each update multiplies the "
-            f"error along the top eigenvector by 1 − η·λ_max ({fmt.num(far['factor_max'], 3)} at "
-            f"{fmt.num(far['multiple'], 3)}·η*), and the gradient H(θ − θ*) merely follows (its norm grew by "
-            f"{fmt.num(far['grad_ratio_last'], 3)} in the last update). The exploding-gradient problem of deep "
-            f"networks is something else: gradients that grow as they are multiplied through many layers, at any "
-            f"step size. A one-layer linear model has no layers to multiply through."
-        ),
-        "explanation": (
-            f"Below η* the same gradient formula gives gradients that shrink at every update (by a factor "
-            f"{fmt.num(runs[0]['grad_ratio_last'], 3)} per update at {fmt.num(runs[0]['multiple'], 3)}·η*): "
-            f"nothing about the gradient itself is unstable."
-        ) if not runs[0]["diverged"] else "",
-        "link": link + "#why-it-diverges-the-eigen-directions", "link_text": "Learning-rate divergence",
-    })
-    return items

@@ -8,7 +8,7 @@ CHAPTER = Chapter(
     name="ethics",
     page="part4/ethics.md",
     section=Section("ethics", compute.ethics_section, depends=(),
-                    doc="the ethics chapter's demonstrations: a truncated sample, residual structure, leave-one-out influence and test-error quantiles"),
+                    doc="the ethics chapter's demonstrations: a truncated sample, residual structure, leave-one-out influence, test-error quantiles and the range of x the model was fitted on"),
     figures=(
         Figure("ethics-truncation", figures.truncation, figures.truncation_alt, depends=('ethics', 'dataset')),
         Figure("ethics-error-by-region", figures.error_by_region, figures.error_by_region_alt, depends=('ethics',)),

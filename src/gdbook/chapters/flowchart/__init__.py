@@ -8,5 +8,5 @@ CHAPTER = Chapter(
     name="flowchart",
     page="part4/flowchart.md",
     section=Section("flowchart", compute.flowchart_section, depends=(),
-                    doc="the program as data: its flowchart (mermaid), and what a run of it did with the book's settings and past the stability limit"),
+                    doc="the program as data: its flowchart (mermaid), and what two runs of it did: with the book's settings, and one that takes the loop's other exit"),
 )

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from gdbook.core import data as dataset, model
+from gdbook.core import data as dataset, gradcheck, model, quadratic
 from gdbook.core.errors import BuildError
 from gdbook.settings import Settings
 
@@ -31,8 +31,9 @@ from gdbook.settings import Settings
 # absolute value): every further update would move w and b by less than
 # lr · GRAD_TOL.  With the book's settings the update budget runs out first.
 GRAD_TOL = 1e-10
-# Steps of the central differences of the gradient check.
-CHECK_H = 1e-6
+# The learning rate of the second run, as a multiple of the critical rate η* = 2/λ_max: past it when
+# the book's own run converges (to take the divergence exit), below it when the book's run diverges.
+OTHER_EXIT = {"past": 1.1, "below": 0.5}
 
 
 @dataclass
@@ -173,23 +174,14 @@ def _evaluate(st: State) -> None:
     st.report["closed_form"] = {"w": w_cf, "b": b_cf, "gap_w": abs(st.w - w_cf), "gap_b": abs(st.b - b_cf)}
 
 
-def central_difference(w: float, b: float, x: np.ndarray, y: np.ndarray, h: float) -> tuple[float, float]:
-    """(∂L/∂w, ∂L/∂b) by central differences of ``model.mse``."""
-    dw = (model.mse(w + h, b, x, y) - model.mse(w - h, b, x, y)) / (2 * h)
-    db = (model.mse(w, b + h, x, y) - model.mse(w, b - h, x, y)) / (2 * h)
-    return dw, db
-
-
 def _verify(st: State) -> None:
-    # At the initial guess, where the gradient is far from zero: a relative
-    # error there is meaningful (near the minimum both are tiny).
-    w0, b0 = st.data.w0, st.data.b0
-    a = model.gradient(w0, b0, st.x, st.y)
-    n = central_difference(w0, b0, st.x, st.y, CHECK_H)
-    rel = max(abs(a[0] - n[0]), abs(a[1] - n[1])) / max(abs(a[0]), abs(a[1]))
-    st.report["gradient_check"] = {"w": w0, "b": b0, "analytic": list(a), "numeric": list(n),
-                                   "rel_error": rel, "h": CHECK_H,
-                                   "rel_tol": st.settings.check.rel_tol, "ok": rel <= st.settings.check.rel_tol}
+    # The gradient-verification chapter's check (same step check.h, same relative error), at the
+    # initial guess: far from the minimum, where the settings guarantee it can resolve its tolerance.
+    c = st.settings.check
+    p = gradcheck.check(st.data.w0, st.data.b0, st.x, st.y, c.h)
+    st.report["gradient_check"] = {"w": p["w"], "b": p["b"], "analytic": [p["dw_analytic"], p["db_analytic"]],
+                                   "numeric": [p["dw_numeric"], p["db_numeric"]], "rel_error": p["rel_error"],
+                                   "h": c.h, "rel_tol": c.rel_tol, "ok": p["rel_error"] <= c.rel_tol}
 
 
 def _report(st: State) -> None:
@@ -218,7 +210,7 @@ PROGRAM = Program(
         Step("update", "Update<br>w ← w − η·∂L/∂w<br>b ← b − η·∂L/∂b", "w − lr·dw, b − lr·db", _update, loop=True),
         Step("evaluate", "Evaluate on train and test,<br>compare with the closed form", "model.metrics, model.closed_form",
              _evaluate),
-        Step("verify", "Verify the gradient<br>by central differences", "model.gradient, model.mse", _verify),
+        Step("verify", "Verify the gradient<br>by central differences", "gradcheck.check", _verify),
         Step("report", "Report w, b, losses, checks", "results.json", _report, "io"),
         Step("finish", "End", "", _end, "terminal"),
     ),
@@ -297,6 +289,9 @@ def _summary(st: State, visits: dict[str, int]) -> dict:
     r = st.report
     out = {"lr": st.lr, "n_iters": st.n_iters, "stopped": st.stopped, "updates": st.t,
            "w": st.w, "b": st.b, "first_loss": r["first_loss"], "last_loss": r["last_loss"], "visits": visits}
+    steps = np.diff(st.losses)
+    out["loss_rose_every_turn"] = bool(len(steps) and np.all(steps > 0))
+    out["loss_fell_every_turn"] = bool(len(steps) and np.all(steps <= 0))
     for k in ("train", "test", "closed_form", "gradient_check"):
         if k in r:
             out[k] = r[k]
@@ -305,27 +300,32 @@ def _summary(st: State, visits: dict[str, int]) -> dict:
 
 def flowchart_section(s: Settings, deps: dict) -> dict:
     st, visits = run_program(s)
-    if st.stopped == "diverged":
-        raise BuildError(f"the book's own run diverged (learning rate {st.lr}): lower descent.full_batch.lr")
-    if not st.report["gradient_check"]["ok"]:
-        g = st.report["gradient_check"]
+    g = st.report.get("gradient_check")
+    if g is not None and not g["ok"]:
         raise BuildError(f"gradient check of the program failed: relative error {g['rel_error']:.3g} > {g['rel_tol']:.3g}")
-    # A second run with a learning rate past the stability limit 2/λ_max of the
-    # loss surface takes the other exit of the loop.
-    lam_max = float(np.linalg.eigvalsh(model.hessian(st.x))[-1])
-    lr_bad = 1.1 * 2.0 / lam_max
-    bad, bad_visits = run_program(s, lr=lr_bad)
+    # A second run takes the loop's other exit: past the critical learning rate 2/λ_max when the
+    # book's own run converges, below it when the book's run diverges.
+    lam = np.linalg.eigvalsh(model.hessian(st.x))
+    lr_limit = quadratic.critical_lr(lam)
+    side = "below" if st.stopped == "diverged" else "past"
+    other, other_visits = run_program(s, lr=OTHER_EXIT[side] * lr_limit)
+    if (other.stopped == "diverged") == (side == "below"):
+        raise BuildError(f"the second run at {OTHER_EXIT[side]}·η* stopped as '{other.stopped}', not by the other exit")
     steps = [{"id": x.id, "label": x.label.replace("<br>", " "), "calls": x.calls, "shape": x.shape,
-              "loop": x.loop, "visits": visits[x.id], "visits_diverging": bad_visits[x.id]} for x in PROGRAM.steps]
+              "loop": x.loop, "visits": visits[x.id], "visits_other": other_visits[x.id]} for x in PROGRAM.steps]
     return {
         "mermaid": mermaid(PROGRAM),
         "mermaid_visits": mermaid(PROGRAM, visits),
         "steps": steps,
         "n_steps": len(PROGRAM.steps),
         "n_arrows": len(PROGRAM.arrows),
+        "n_loop": sum(x.loop for x in PROGRAM.steps),
+        "n_exits": sum(PROGRAM.step(a.src).loop and not PROGRAM.step(a.dst).loop for a in PROGRAM.arrows),
         "grad_tol": GRAD_TOL,
         "run": _summary(st, visits),
-        "lam_max": lam_max,
-        "lr_limit": 2.0 / lam_max,
-        "diverging": _summary(bad, bad_visits),
+        "lam_max": float(lam[-1]),
+        # the model before training (the initial guess) on the test split, for the errata page
+        "initial_test_mse": model.mse(st.data.w0, st.data.b0, st.x_test, st.y_test),
+        "lr_limit": lr_limit,
+        "other": {**_summary(other, other_visits), "multiple": OTHER_EXIT[side]},
     }

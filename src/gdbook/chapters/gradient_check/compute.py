@@ -1,22 +1,28 @@
-"""Gradient verification: the analytic gradient of the MSE against finite differences.
+"""Gradient verification: the analytic gradient of the MSE against central differences.
 
 The analytic gradient (:func:`gdbook.core.model.gradient`) is compared with
-the central difference
+the central difference (:mod:`gdbook.core.gradcheck`) at points on the path
+of the book's full-batch descent: the initial guess, the last point of the
+path at which the check can still resolve its tolerance, and the point of
+the path halfway (in updates) between them.
 
-    ∂L/∂w ≈ (L(w + h, b) − L(w − h, b)) / (2h)
+*Where* matters.  The relative error divides the discrepancy by the size of
+the gradient; near the minimum the gradient tends to zero while rounding in
+the difference does not, so there the relative error measures rounding over
+almost nothing, and a gradient that is wrong by any factor is zero there too.
+A point is checked only where rounding can use at most a tenth of the
+tolerance (:func:`gdbook.core.gradcheck.resolves`); the path's final point is
+reported with what it would take, and checked only if it qualifies.  The
+relative error at every checked point must be at most ``check.rel_tol``, or
+the build fails; settings whose step h cannot resolve the tolerance even at
+the initial guess are refused before the build (``gdbook.core.limits``).
 
-at three parameter points: the initial guess, the midpoint between it and the
-final full-batch point, and that final point.  The relative error
-‖analytic − numeric‖ / max(‖analytic‖, ‖numeric‖) at every point must be at
-most ``settings.check.rel_tol``, or the build fails: the tick on the page is
-earned, not printed.
-
-The step-size study shows why h matters.  A finite difference carries two
-errors: truncation (h·f''/2 for the forward difference, h²·f'''/6 for the
-central one) and round-off (about ε·|f|/h, ε the machine epsilon).  The MSE of
-a linear model is quadratic in (w, b), so its third derivative is zero and the
-central difference has no truncation error at all; a function with a non-zero
-third derivative (the polynomial of the notes' Problem 1) shows the h² slope.
+The step-size study shows why h matters: truncation (h·|f″|/2 forward,
+h²·|f‴|/6 central) against rounding (2δ/h forward, δ/h central, δ the rounding
+of one evaluation of f).  The MSE is quadratic in (w, b), so its third
+derivative is zero and the central difference has no truncation error; a
+polynomial with a non-zero third derivative shows the h² slope.  The best h of
+each rule is derived with SymPy and the page's formulas are checked against it.
 """
 
 from __future__ import annotations
@@ -26,31 +32,24 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from gdbook.core import fmt
+from gdbook.core import gradcheck
 from gdbook.core.data import make_dataset
 from gdbook.core.descent import descend
-from gdbook.core.model import gradient, mse
 from gdbook.core.errors import BuildError
+from gdbook.core.formula import checked
+from gdbook.core.gradcheck import EPS, central_gradient, relative_error
+from gdbook.core.model import gradient, mse
 from gdbook.settings import Settings
 
-EPS = float(np.finfo(float).eps)
-
-# The notes' Part 1, Problem 1: a function whose third derivative is not zero.
-POLY = "4 + 2*x - 3*x**2 - 5*x**3 - 8*x**4 + 9*x**5"
+# A function whose third derivative is not zero (Part 1 works with it).
+POLY = "9*x**5 - 8*x**4 - 5*x**3 - 3*x**2 + 2*x + 4"
 POLY_X0 = 1.0  # where its derivative is checked
-# The notes' printout (analytic gradient, printed difference), quoted to compute their relative size.
-NOTES_DW = (-0.01393659, 1.64e-09)
-NOTES_DB = (0.09257254, 1.21e-09)
 H_GRID = 10.0 ** np.arange(-14.0, 0.01, 0.25)  # step sizes of the study, 1e-14 … 1
 
 Gradient = Callable[[float, float, np.ndarray, np.ndarray], tuple[float, float]]
 
-
-def central_gradient(w: float, b: float, x: np.ndarray, y: np.ndarray, h: float) -> tuple[float, float]:
-    """(∂L/∂w, ∂L/∂b) of the MSE by central differences with step h."""
-    dw = (mse(w + h, b, x, y) - mse(w - h, b, x, y)) / (2.0 * h)
-    db = (mse(w, b + h, x, y) - mse(w, b - h, x, y)) / (2.0 * h)
-    return dw, db
+# Four plausible mistakes in a hand-derived gradient (the page names them).
+MISTAKES = ("no_two", "n_minus_one", "no_x", "sign")
 
 
 def forward_gradient(w: float, b: float, x: np.ndarray, y: np.ndarray, h: float) -> tuple[float, float]:
@@ -59,69 +58,73 @@ def forward_gradient(w: float, b: float, x: np.ndarray, y: np.ndarray, h: float)
     return (mse(w + h, b, x, y) - base) / h, (mse(w, b + h, x, y) - base) / h
 
 
-def relative_error(a: np.ndarray, n: np.ndarray) -> float:
-    """‖a − n‖ / max(‖a‖, ‖n‖); 0 when both are exactly zero."""
-    a, n = np.asarray(a, float), np.asarray(n, float)
-    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(n)))
-    return 0.0 if scale == 0.0 else float(np.linalg.norm(a - n)) / scale
+# --- where to check -------------------------------------------------------------------
 
-
-def check_point(label: str, w: float, b: float, x: np.ndarray, y: np.ndarray, h: float,
-                grad: Gradient = gradient) -> dict:
-    dw_a, db_a = grad(w, b, x, y)
-    dw_n, db_n = central_gradient(w, b, x, y, h)
-    loss = mse(w, b, x, y)
-    return {
-        "label": label,
-        "w": float(w), "b": float(b), "loss": loss,
-        "dw_analytic": float(dw_a), "dw_numeric": float(dw_n),
-        "db_analytic": float(db_a), "db_numeric": float(db_n),
-        "abs_error_dw": abs(dw_a - dw_n), "abs_error_db": abs(db_a - db_n),
-        "grad_norm": float(np.hypot(dw_a, db_a)),
-        # What a central difference can resolve at all: about ε·|L|/h.
-        "roundoff_floor": EPS * loss / h,
-        "rel_error": relative_error([dw_a, db_a], [dw_n, db_n]),
-    }
-
-
-def enforce(points: list[dict], rel_tol: float, h: float) -> None:
-    """Fail the build when any point's relative error exceeds the tolerance."""
-    for p in points:
-        if not p["rel_error"] <= rel_tol:
-            hint = ""
-            if p["grad_norm"] < 1e3 * p["roundoff_floor"]:
-                hint = (f" The gradient there is tiny (‖∇L‖ = {p['grad_norm']:.3g}, against a round-off floor "
-                        f"ε·L/h = {p['roundoff_floor']:.3g}), so the relative error measures round-off: "
-                        "check a point farther from the minimum or use a larger check.h.")
-            raise BuildError(
-                f"gradient check failed at the {p['label']} (w = {p['w']:.6g}, b = {p['b']:.6g}): relative error "
-                f"{p['rel_error']:.3g} > check.rel_tol = {rel_tol:g} with h = {h:g}; analytic "
-                f"(dw, db) = ({p['dw_analytic']:.10g}, {p['db_analytic']:.10g}), central difference "
-                f"({p['dw_numeric']:.10g}, {p['db_numeric']:.10g}).{hint}"
-            )
-
-
-def check_points(s: Settings, grad: Gradient = gradient) -> list[dict]:
-    """The check at the initial guess, the midway point and the final full-batch point."""
+def descent_path(s: Settings):
+    """The book's full-batch run (η and updates of descent.full_batch) and the point after its last update."""
     ds = make_dataset(s)
     fb = s.descent.full_batch
     trace = descend(ds.x_train, ds.y_train, ds.x_test, ds.y_test, ds.w0, ds.b0, fb.lr, fb.n_iters,
                     bound=s.descent.divergence_bound)
-    wf, bf = float(trace.w[-1]), float(trace.b[-1])
-    where = [
-        ("initial guess", ds.w0, ds.b0),
-        ("midway point", (ds.w0 + wf) / 2.0, (ds.b0 + bf) / 2.0),
-        ("final point", wf, bf),
-    ]
-    return [check_point(label, w, b, ds.x_train, ds.y_train, s.check.h, grad) for label, w, b in where]
+    return ds, trace
 
 
-def sabotaged(s: Settings) -> list[dict]:
-    """Relative errors of four plausible mistakes at the initial guess: what the check catches."""
-    ds = make_dataset(s)
-    x, y, w, b = ds.x_train, ds.y_train, ds.w0, ds.b0
-    n = len(x)
+def last_resolved(ds, trace, h: float, rel_tol: float) -> int:
+    """The last update t such that the check resolves the tolerance at every point of the path up to t."""
+    x, y = ds.x_train, ds.y_train
+    t_last = -1
+    for t in range(len(trace.w)):
+        w, b = float(trace.w[t]), float(trace.b[t])
+        g = float(np.hypot(*gradient(w, b, x, y)))
+        if not gradcheck.resolves(g, gradcheck.roundoff_bound(w, b, x, y, h), rel_tol):
+            break
+        t_last = t
+    return t_last
 
+
+def check_points(s: Settings, grad: Gradient = gradient) -> tuple[list[dict], dict, dict]:
+    """The checked points (initial guess, halfway, last resolvable), the final point, and the path."""
+    ds, trace = descent_path(s)
+    x, y, h = ds.x_train, ds.y_train, s.check.h
+    t_last = last_resolved(ds, trace, h, s.check.rel_tol)
+    if t_last < 0:  # gdbook.core.limits.check_buildable refuses such settings: reaching here is a bug
+        raise BuildError(f"check.h = {h:g} cannot resolve check.rel_tol = {s.check.rel_tol:g} even at the "
+                         "initial guess; gdbook.core.limits.check_buildable should have refused these settings")
+    points = []
+    for t in sorted({0, t_last // 2, t_last}):
+        p = gradcheck.check(float(trace.w[t]), float(trace.b[t]), x, y, h, grad)
+        points.append({"t": t, **p})
+    t_final = len(trace.w) - 1
+    final = gradcheck.check(float(trace.w[t_final]), float(trace.b[t_final]), x, y, h, grad)
+    final.update(
+        t=t_final,
+        resolves=bool(gradcheck.resolves(final["grad_norm"], final["roundoff"], s.check.rel_tol)),
+        exact_zero=final["grad_norm"] == 0.0,
+        # rounding's share of a relative error there (None where the gradient is exactly zero)
+        roundoff_ratio=None if final["grad_norm"] == 0.0 else final["roundoff"] / final["grad_norm"],
+    )
+    path = {"lr": s.descent.full_batch.lr, "updates": int(trace.iterations_run), "diverged": bool(trace.diverged),
+            "last_resolved": t_last, "final_checked": t_last == t_final,
+            "h_min": gradcheck.smallest_h(ds.w0, ds.b0, x, y, s.check.rel_tol)}
+    return points, final, path
+
+
+def enforce(points: list[dict], rel_tol: float, h: float) -> None:
+    """Fail the build when any checked point's relative error exceeds the tolerance."""
+    for p in points:
+        if not p["rel_error"] <= rel_tol:
+            raise BuildError(
+                f"gradient check failed at update {p['t']} of the descent path (w = {p['w']:.6g}, b = {p['b']:.6g}): "
+                f"relative error {p['rel_error']:.3g} > check.rel_tol = {rel_tol:g} with h = {h:g}; analytic "
+                f"(dw, db) = ({p['dw_analytic']:.10g}, {p['db_analytic']:.10g}), central difference "
+                f"({p['dw_numeric']:.10g}, {p['db_numeric']:.10g})"
+            )
+
+
+# --- what the check catches ---------------------------------------------------------
+
+def wrong_gradient(mistake: str, n: int) -> Gradient:
+    """One of :data:`MISTAKES`, as a gradient function."""
     def no_two(w, b, x, y):
         dw, db = gradient(w, b, x, y)
         return dw / 2.0, db / 2.0
@@ -138,17 +141,46 @@ def sabotaged(s: Settings) -> list[dict]:
         dw, db = gradient(w, b, x, y)
         return -dw, -db
 
-    mistakes = [
-        ("the factor 2 of the chain rule dropped", no_two),
-        ("dividing by n − 1 instead of n", n_minus_one),
-        ("the inner derivative x dropped from ∂L/∂w", no_x),
-        ("the sign flipped (y − ŷ instead of ŷ − y)", sign),
-    ]
+    return {"no_two": no_two, "n_minus_one": n_minus_one, "no_x": no_x, "sign": sign}[mistake]
+
+
+def sabotaged(s: Settings) -> list[dict]:
+    """Relative errors of the four mistakes at the initial guess: what the check catches."""
+    ds = make_dataset(s)
+    x, y = ds.x_train, ds.y_train
     out = []
-    for name, g in mistakes:
-        p = check_point("initial guess", w, b, x, y, s.check.h, g)
-        out.append({"mistake": name, "rel_error": p["rel_error"]})
+    for m in MISTAKES:
+        p = gradcheck.check(ds.w0, ds.b0, x, y, s.check.h, wrong_gradient(m, len(x)))
+        out.append({"mistake": m, "rel_error": p["rel_error"], "caught": bool(p["rel_error"] > s.check.rel_tol)})
     return out
+
+
+# --- the step size ------------------------------------------------------------------
+
+def optimal_steps() -> dict:
+    """The best h of each difference rule, by SymPy: minimise truncation + rounding.
+
+    δ is the rounding error of one evaluation of f, m₂ = |f″(x)|, m₃ = |f‴(x)|.
+    Forward: E(h) = h·m₂/2 + 2δ/h.  Central: E(h) = h²·m₃/6 + δ/h.
+    """
+    h, delta, m2, m3 = sp.symbols("h delta m_2 m_3", positive=True)
+    names = {"delta": delta, "m_{2}": m2, "m_{3}": m3, "h": h}  # as the LaTeX reader names them
+    out = {}
+    for rule, err in (("forward", h * m2 / 2 + 2 * delta / h), ("central", h**2 * m3 / 6 + delta / h)):
+        roots = [r for r in sp.solve(sp.diff(err, h), h) if r.is_positive]
+        if len(roots) != 1 or not sp.simplify(sp.diff(err, h, 2).subs(h, roots[0])).is_positive:
+            raise BuildError(f"the {rule} difference's error should have one minimum in h > 0, found {roots}")
+        out[rule] = {"h": roots[0], "error": sp.simplify(err.subs(h, roots[0])), "model": err}
+    return {
+        "forward_model_tex": checked(r"\frac{h}{2} m_2 + \frac{2\delta}{h}", out["forward"]["model"], names),
+        "central_model_tex": checked(r"\frac{h^2}{6} m_3 + \frac{\delta}{h}", out["central"]["model"], names),
+        "forward_h_tex": checked(r"2\sqrt{\frac{\delta}{m_2}}", out["forward"]["h"], names),
+        "central_h_tex": checked(r"\sqrt[3]{\frac{3\delta}{m_3}}", out["central"]["h"], names),
+        "forward_error_tex": checked(r"2\sqrt{\delta m_2}", out["forward"]["error"], names),
+        "central_error_tex": checked(r"\frac{1}{2}\sqrt[3]{9 m_3 \delta^2}", out["central"]["error"], names),
+        "_h": {k: sp.lambdify((delta, m2, m3), v["h"], "math") for k, v in out.items()},
+        "_exprs": out, "_names": names,  # for the tests: a wrong formula must fail against these
+    }
 
 
 def _slope(h: np.ndarray, err: np.ndarray, lo: float, hi: float) -> float:
@@ -163,7 +195,7 @@ def _observed_best(h: np.ndarray, err: np.ndarray) -> dict:
     return {"h": float(h[i]), "error": float(err[i])}
 
 
-def step_study(s: Settings) -> dict:
+def step_study(s: Settings, best_h: dict) -> dict:
     """Error of forward and central differences against h, for the MSE and for the polynomial."""
     ds = make_dataset(s)
     x, y, w, b = ds.x_train, ds.y_train, ds.w0, ds.b0
@@ -171,6 +203,7 @@ def step_study(s: Settings) -> dict:
     # MSE, the w component at the initial guess.
     exact = gradient(w, b, x, y)[0]
     loss = mse(w, b, x, y)
+    delta = gradcheck.loss_rounding(w, b, x, y)
     l_ww = 2.0 * float(np.mean(x * x))  # ∂²L/∂w², from the Hessian (2/n)·XᵀX
     fwd = np.array([abs(forward_gradient(w, b, x, y, hh)[0] - exact) for hh in h])
     cen = np.array([abs(central_gradient(w, b, x, y, hh)[0] - exact) for hh in h])
@@ -184,33 +217,35 @@ def step_study(s: Settings) -> dict:
     fx0, f1, f2, f3 = (float(e.subs(xs, x0)) for e in (f, d1, d2, d3))
     pfwd = np.array([abs((f_num(x0 + hh) - f_num(x0)) / hh - f1) for hh in h])
     pcen = np.array([abs((f_num(x0 + hh) - f_num(x0 - hh)) / (2 * hh) - f1) for hh in h])
+    p_delta = EPS * abs(fx0)  # the rounding of one evaluation of the polynomial, about ε·|f|
 
-    h_opt_fwd_poly = 2.0 * np.sqrt(EPS * abs(fx0) / abs(f2))
-    h_opt_cen_poly = (3.0 * EPS * abs(fx0) / abs(f3)) ** (1.0 / 3.0)
-    h_opt_fwd_mse = 2.0 * np.sqrt(EPS * loss / l_ww)
+    h_opt_fwd_poly = best_h["forward"](p_delta, abs(f2), abs(f3))
+    h_opt_cen_poly = best_h["central"](p_delta, abs(f2), abs(f3))
+    h_opt_fwd_mse = best_h["forward"](delta, l_ww, 1.0)
     per_decade = round(1.0 / float(np.log10(h[1] / h[0])))
     off = [abs(float(np.log10(best["h"] / pred))) * per_decade for best, pred in (
         (_observed_best(h, pfwd), h_opt_fwd_poly), (_observed_best(h, pcen), h_opt_cen_poly),
         (_observed_best(h, fwd), h_opt_fwd_mse))]
+    xs_tex = sp.latex(f, order="lex")
     return {
         "eps": EPS,
         "steps_per_decade": per_decade,
         "max_grid_steps_off": max(off),
         "eps_cbrt": EPS ** (1.0 / 3.0),
-        "eps_sqrt": EPS ** 0.5,
         "h_min": float(h[0]), "h_max": float(h[-1]), "h_count": len(h),
         "mse": {
-            "w": w, "b": b, "loss": loss, "dw": exact, "l_ww": l_ww,
+            "w": w, "b": b, "loss": loss, "dw": exact, "l_ww": l_ww, "delta": delta,
+            "delta_over_eps_loss": delta / (EPS * loss),
             "forward_best": _observed_best(h, fwd),
             "central_best": _observed_best(h, cen),
             "central_zeros": int(np.sum(cen == 0.0)),
+            "central_max_error": float(np.max(cen)),
             "h_opt_forward": float(h_opt_fwd_mse),
             "slope_forward_truncation": _slope(h, fwd, 1e-5, 1e-1),
             "slope_roundoff": _slope(h, cen, 1e-13, 1e-6),
         },
         "poly": {
-            "f_tex": sp.latex(f), "d1_tex": sp.latex(d1), "d3_tex": sp.latex(d3),
-            "x0": x0, "f": fx0, "d1": f1, "d2": f2, "d3": f3,
+            "f_tex": xs_tex, "x0": x0, "f": fx0, "d1": f1, "d2": f2, "d3": f3, "delta": p_delta,
             "forward_best": _observed_best(h, pfwd),
             "central_best": _observed_best(h, pcen),
             "h_opt_forward": float(h_opt_fwd_poly),
@@ -225,53 +260,30 @@ def step_study(s: Settings) -> dict:
 
 
 def gradient_check_section(s: Settings, deps: dict, grad: Gradient = gradient) -> dict:
-    points = check_points(s, grad)
+    points, final, path = check_points(s, grad)
     enforce(points, s.check.rel_tol, s.check.h)
     mistakes = sabotaged(s)
     worst = max(points, key=lambda p: p["rel_error"])
-    study = step_study(s)
-    result = {
+    steps = optimal_steps()
+    study = step_study(s, steps["_h"])
+    caught = [m for m in mistakes if m["caught"]]
+    return {
         "h": s.check.h,
         "rel_tol": s.check.rel_tol,
-        "passed": True,  # enforce() raised otherwise
+        "margin": gradcheck.MARGIN,
+        "path": path,
         "points": points,
+        "final": final,
         "max_rel_error": worst["rel_error"],
-        "worst_point": worst["label"],
+        "worst_t": worst["t"],
         "max_abs_error": max(max(p["abs_error_dw"], p["abs_error_db"]) for p in points),
+        "max_roundoff_share": max(p["roundoff"] / p["grad_norm"] for p in points),
+        # the measured discrepancy as a share of the round-off bound (the bound holds if below 1)
+        "max_error_share": max(float(np.hypot(p["abs_error_dw"], p["abs_error_db"])) / p["roundoff"]
+                               for p in points if p["roundoff"] > 0),
         "mistakes": mistakes,
+        "n_caught": len(caught),
         "min_mistake_rel_error": min(m["rel_error"] for m in mistakes),
+        "derivation": {k: v for k, v in steps.items() if not k.startswith("_")},
         "study": study,
-        "errata": errata(s, points, study),
     }
-    return result
-
-
-def errata(s: Settings, points: list[dict], study: dict) -> list[dict]:
-    p0, pf = points[0], points[-1]
-    return [
-        {
-            "title": "The gradient check: at which point, with which h, against which tolerance?",
-            "where": "Part 2, “Gradient Verification” tab",
-            "notes": "Analytical dw −0.01393659, numerical −0.01393659, “Difference: 1.64e-09”; the same for db; "
-                     "then “✓ Gradients verified!”.",
-            "correct": (
-                f"The notes never say at which (w, b) the gradients were taken, which finite difference or step h "
-                f"was used, or what difference would have failed. A difference is only meaningful relative to the "
-                f"gradient's size: here the check is made at three stated points with the central difference and "
-                f"h = {fmt.num(s.check.h)}, and the build fails if the relative error exceeds "
-                f"{fmt.num(s.check.rel_tol)}. The relative errors are {fmt.sci(p0['rel_error'])} at the initial "
-                f"guess and {fmt.sci(pf['rel_error'])} at the final point, where the gradient itself is only "
-                f"{fmt.sci(pf['grad_norm'])}."
-            ),
-            "explanation": (
-                f"Taken relative to the printed gradients, the notes' differences are "
-                f"{fmt.sci(NOTES_DW[1] / abs(NOTES_DW[0]))} for dw and {fmt.sci(NOTES_DB[1] / abs(NOTES_DB[0]))} "
-                f"for db: small, but a verdict needs a stated tolerance. And the same absolute difference at the "
-                f"final point, where ‖∇L‖ = {fmt.sci(pf['grad_norm'])}, would be a relative error of "
-                f"{fmt.sci(NOTES_DW[1] / pf['grad_norm'])}: an absolute difference cannot tell a good gradient "
-                f"from a bad one."
-            ),
-            "link": "../part3/gradient-check.md",
-            "link_text": "Gradient verification",
-        },
-    ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from gdbook.core import exercises, live, model
+from gdbook.core import exercises, fmt, live, model
 from gdbook.core.data import make_dataset
 from gdbook.core.steps import (A, Combine, D, Derivation, Diff, Let, M, P, Rewrite, Terms, equal, fd_table, tex,
                                   value)
@@ -84,7 +84,7 @@ def solve(p: dict, s: Settings) -> dict:
             r = fd_table(p["function"], answer, var, [at[var]], s.check.h, s.check.rel_tol,
                          f"{p['id']} (∂/∂{v})", subs={other: at[other]})[0]
             rows.append({"x": px, "y": py, **{k: r[k] for k in ("exact", "fd", "error")}})
-        by[v] = {**out, "fd": rows}
+        by[v] = {**out, "fd": rows, "xy_decimals": fmt.decimals([c for pt in p["points"] for c in pt])}
     f = value(p["function"])
     gx, gy = (sp.sympify(by[v]["answer"], locals={"x": x, "y": y}) for v in ("x", "y"))
     return {

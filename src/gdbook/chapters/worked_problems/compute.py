@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from gdbook.core import exercises
+from gdbook.core import exercises, fmt
 from gdbook.core.steps import (A, Combine, D, Derivation, Diff, Let, M, P, Rewrite, Terms, equal, fd_table,
                                   tex, value)
 from gdbook.core.errors import BuildError
@@ -121,6 +121,7 @@ def solve(problem: dict, settings: Settings) -> dict:
         "ask": problem["ask"],
         "function_str": str(value(d.function)),
         "fd": table,
+        "at_decimals": fmt.decimals([r["at"] for r in table]),  # one number of decimals down the x column
         "max_fd_error": max(r["error"] for r in table),
         "n_steps": len(out["steps"]),
     })
