@@ -22,6 +22,7 @@ import pytest
 import sympy as sp
 
 from gdbook.chapters.derivative import compute as deriv
+from gdbook.chapters.divergence import compute as div
 from gdbook.chapters.explorer import compute as ex
 from gdbook.chapters.partial_derivatives import compute as partial
 from gdbook.core import fmt, live, model
@@ -235,6 +236,39 @@ def test_gradients_on_the_contour_map_are_the_chapters(js, book):
     assert d["z"] == live.terms(f, x, y)
 
 
+def live_data(section_out: dict, chapter: str, name: str) -> dict:
+    text = section_out["_files"][f"{chapter}/live.js"]
+    return json.loads(text.split("})(", 1)[1].rstrip(");\n"))[name]
+
+
+@pytest.fixture(scope="module")
+def divergence(book):
+    s, _ = book
+    out = div.divergence_section(s, {})
+    return out, live_data(out, "divergence", "divergence-eigen")
+
+
+def eigen_in_browser(js, d, multiple):
+    return js("""([d, m]) => { const lr = m * d.lr_critical;
+        const r = gdmath.descend({x: d.x, y: d.y, xTest: d.x, yTest: d.y, w0: d.w0, b0: d.b0, lr: lr, nIters: 100, bound: d.bound});
+        const c = (t) => (r.w[t] - d.theta_star[0]) * d.v_max[0] + (r.b[t] - d.theta_star[1]) * d.v_max[1];
+        return {w: [...r.w], b: [...r.b], loss: [...r.trainLoss], at: r.divergedAt,
+                fmax: 1.0 - lr * d.lam[1], fmin: 1.0 - lr * d.lam[0], ratio: c(1) / c(0)}; }""", [d, multiple])
+
+
+def test_the_eigen_directions_are_the_chapters(js, book, divergence):
+    s, ds = book
+    out, d = divergence
+    for r in out["runs"]:  # the chapter's runs at its multiples of η*
+        got = eigen_in_browser(js, d, r["multiple"])
+        tr = div.run(ds.x_train, ds.y_train, ds.w0, ds.b0, r["multiple"] * d["lr_critical"], 100, d["bound"])
+        assert got["w"] == tr.w.tolist() and got["loss"] == tr.train_loss.tolist(), r["multiple"]
+        assert got["at"] == tr.diverged_at
+        assert (got["fmax"], got["fmin"]) == (r["factor_max"], r["factor_min"]), r["multiple"]  # the same arithmetic
+        # c₁/c₀: the projection on v_max is a dot product (numpy's may fuse): within 1e-12
+        assert got["ratio"] == pytest.approx(r["top_ratio_observed"], rel=1e-12)
+
+
 # --- the live figures in the built site -------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -361,8 +395,42 @@ def test_gradient_figure_follows_the_point_by_keyboard_and_pointer(site, book):
     ctx.close()
 
 
-@pytest.mark.parametrize("path,name", [("part1/derivative.html", "derivative-secants"),
-                                       ("part1/partial-derivatives.html", "partial-derivatives-gradient")])
+LIVE = [("part1/derivative.html", "derivative-secants"),
+        ("part1/partial-derivatives.html", "partial-derivatives-gradient"),
+        ("part3/divergence.html", "divergence-eigen")]
+
+
+def test_eta_across_eta_star_in_the_eigen_figure(site, divergence):
+    out, d = divergence
+    ctx, page, fig, errors = open_figure(site, "part3/divergence.html", "divergence-eigen")
+    first = figure_view(page, fig)
+    assert first["state"]["multiple"] == d["start"] < 1
+    assert "per update: shrinks, flipping sign" in first["readout"] and first["state"]["diverged"] is False
+    page.focus(f"{fig} input[type=range]")
+    crossed = None
+    while True:
+        page.keyboard.press("ArrowRight")
+        v = figure_view(page, fig)
+        m, lr = v["state"]["multiple"], v["state"]["lr"]
+        assert v["state"]["factor_max"] == 1.0 - lr * d["lam"][1]
+        assert f"η = {fmt.num(m, 3)}·η* = {fmt.num(lr, 3)}" in v["readout"]
+        assert f"= {fmt.num(1.0 - lr * d['lam'][1], 3)} per update" in v["readout"]
+        if abs(v["state"]["factor_max"]) > 1:
+            crossed = v
+            break
+    assert crossed["state"]["multiple"] == pytest.approx(1.0, abs=0.011) and crossed["state"]["multiple"] > 1
+    assert "per update: grows, flipping sign" in crossed["readout"] and crossed["drawing"] != first["drawing"]
+    page.keyboard.press("End")
+    far = figure_view(page, fig)
+    tr = div.run(np.array(d["x"]), np.array(d["y"]), d["w0"], d["b0"], far["state"]["lr"], d["steps"], d["bound"])
+    assert far["state"]["diverged"] == tr.diverged
+    if tr.diverged:
+        assert f"The loss passes {fmt.num(d['bound'])} at update {fmt.integer(tr.diverged_at)}." in far["readout"]
+    assert not errors, errors
+    ctx.close()
+
+
+@pytest.mark.parametrize("path,name", LIVE)
 def test_without_javascript_the_static_figure_shows(site, path, name):
     base, browser = site
     ctx = browser.new_context(java_script_enabled=False)
@@ -375,8 +443,7 @@ def test_without_javascript_the_static_figure_shows(site, path, name):
     ctx.close()
 
 
-@pytest.mark.parametrize("path,name", [("part1/derivative.html", "derivative-secants"),
-                                       ("part1/partial-derivatives.html", "partial-derivatives-gradient")])
+@pytest.mark.parametrize("path,name", LIVE)
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_figure_keeps_its_place_and_size(site, path, name, width):
     """The drawing takes the picture's box and the panel its reserved room: nothing below moves."""

@@ -210,7 +210,104 @@
     });
   }
 
-  var BUILDERS = { "derivative-secants": secant, "partial-derivatives-gradient": gradient };
+
+  /* ---- η across η*: the error along each eigen-direction, and the loss (divergence chapter) ---- */
+
+  /* matplotlib's symlog with linthresh 1: linear within ±1, logarithmic beyond. */
+  function symlog(v) { return Math.abs(v) <= 1 ? v : (v > 0 ? 1 : -1) * (1 + Math.log10(Math.abs(v))); }
+
+  function eigen(d, fig) {
+    var m = d.start, T = d.steps, eta = d.lr_critical;
+    var s = slider(fig.panel, fig.id + "-eta", "\u03B7", d.range[0], d.range[1], 0.01);
+    fig.readout.id = fig.id + "-readout";
+    s.input.setAttribute("aria-describedby", fig.readout.id);
+    function compute() {
+      var lr = m * eta;
+      var r = G.descend({ x: d.x, y: d.y, xTest: d.x, yTest: d.y, w0: d.w0, b0: d.b0, lr: lr, nIters: T, bound: d.bound });
+      var c = [], e = [], L = [];
+      for (var t = 0; t <= r.iterations; t++) {
+        var ew = r.w[t] - d.theta_star[0], eb = r.b[t] - d.theta_star[1];
+        c.push(ew * d.v_max[0] + eb * d.v_max[1]);
+        e.push(ew * d.v_min[0] + eb * d.v_min[1]);
+        L.push(r.trainLoss[t] - d.loss_star);
+      }
+      return { lr: lr, run: r, c: c, d: e, excess: L, fmax: 1.0 - lr * d.lam[1], fmin: 1.0 - lr * d.lam[0] };
+    }
+    function panel(svg, box, yr, ylabel, xs, ys, cls, yfmt, yticks) {
+      var a = new Axes(el("g", {}, svg), box, [0, T], yr);
+      var g = el("g", { "class": "gdl-axes" }, a.g);
+      yticks.forEach(function (v) {
+        var y = a.Y(v[0]);
+        el("line", { x1: box.x, x2: box.x + box.w, y1: f1(y), y2: f1(y), "class": "gdl-grid" }, g);
+        el("text", { x: box.x - 5, y: f1(y + 4), "text-anchor": "end", "class": "gdl-tick" }, g).textContent = v[1];
+      });
+      ticks(0, T, 5).forEach(function (v) {
+        var x = a.X(v);
+        el("line", { x1: f1(x), x2: f1(x), y1: box.y, y2: box.y + box.h, "class": "gdl-grid" }, g);
+        el("text", { x: f1(x), y: box.y + box.h + 15, "text-anchor": "middle", "class": "gdl-tick" }, g).textContent = G.integer(v);
+      });
+      el("path", { d: "M" + box.x + "," + box.y + "V" + (box.y + box.h) + "H" + (box.x + box.w), "class": "gdl-spine" }, g);
+      el("text", { x: box.x + 4, y: box.y - 5, "class": "gdl-title" }, g).textContent = ylabel;
+      var c = a.clip(fig.id + "-clip-" + cls);
+      var zero = a.Y(yfmt(0));
+      if (zero >= box.y && zero <= box.y + box.h) el("line", { x1: box.x, x2: box.x + box.w, y1: f1(zero), y2: f1(zero), "class": "gdl-zero" }, c);
+      var tx = [], ty = [];
+      for (var i = 0; i < ys.length; i++) { tx.push(xs[i]); ty.push(yfmt(ys[i])); }
+      a.line(tx, ty, { "class": "gdl-series " + cls }, c);
+      for (var j = 0; j < ys.length; j++) el("circle", { cx: f1(a.X(tx[j])), cy: f1(clamp(a.Y(ty[j]), -50, 5000)), r: 2.6, "class": "gdl-dot " + cls }, c);
+      return a;
+    }
+    fig.draw = function (svg, W, H) {
+      var k = compute(), n = k.run.iterations, xs = [];
+      for (var t = 0; t <= n; t++) xs.push(t);
+      var c0 = k.c[0], d0 = k.d[0], rc = k.c.map(function (v) { return v / c0; }), rd = k.d.map(function (v) { return v / d0; });
+      var gap = 34, top = 22, left = 56, h = (H - top - 3 * gap - 16) / 3, w = W - left - 12;
+      // the steep direction, symlog: its ticks at 0, ±1, ±10, ±100 … within the range
+      var lo = Math.min.apply(null, rc.map(symlog)), hi = Math.max.apply(null, rc.map(symlog));
+      lo = Math.min(lo, -1); hi = Math.max(hi, 1);
+      var yt = [[0, "0"]];
+      for (var p = 0; p <= 12; p++) {
+        var v = Math.pow(10, p);
+        if (symlog(v) <= hi + 1e-9) yt.push([symlog(v), G.num(v)]);
+        if (symlog(-v) >= lo - 1e-9) yt.push([symlog(-v), G.num(-v)]);
+      }
+      if (yt.length > 9) yt = yt.filter(function (t) { return t[0] === 0 || Math.round(Math.abs(t[0]) - 1) % 2 === 0; });
+      panel(svg, { x: left, y: top, w: w, h: h }, [lo - 0.1, hi + 0.1], "c\u209C / c\u2080 along v\u2098\u2090\u2093 (symlog)", xs, rc, "gdl-top",
+            symlog, yt);
+      var dlo = Math.min(0, Math.min.apply(null, rd)), dhi = Math.max(1, Math.max.apply(null, rd));
+      panel(svg, { x: left, y: top + h + gap, w: w, h: h }, [dlo - 0.05, dhi + 0.05], "d\u209C / d\u2080 along v\u2098\u1D62\u2099", xs, rd, "gdl-low",
+            function (v) { return v; }, ticks(dlo, dhi, 3).map(function (v) { return [v, G.num(v)]; }));
+      var ls = k.excess.map(function (v) { return Math.log10(Math.max(v, 1e-300)); });
+      var llo = Math.floor(Math.min.apply(null, ls)), lhi = Math.ceil(Math.max.apply(null, ls));
+      if (lhi - llo < 1) lhi = llo + 1;
+      var lt = [], st = Math.max(1, Math.ceil((lhi - llo) / 4));
+      for (var e = llo; e <= lhi; e += st) lt.push([e, e === 0 ? "1" : "10" + (e < 0 ? "\u207B" : "") + String(Math.abs(e)).split("").map(function (ch) { return "\u2070\u00B9\u00B2\u00B3\u2074\u2075\u2076\u2077\u2078\u2079".charAt(+ch); }).join("")]);
+      panel(svg, { x: left, y: top + 2 * (h + gap), w: w, h: h }, [llo, lhi], "excess loss L \u2212 L* (log scale)", xs, k.excess, "gdl-loss",
+            function (v) { return Math.log10(Math.max(v, 1e-300)); }, lt);
+      el("text", { x: left + w / 2, y: H - 2, "text-anchor": "middle", "class": "gdl-label" }, svg).textContent = "update t";
+
+      var grows = Math.abs(k.fmax) > 1, flips = k.fmax < 0;
+      var steep = "steep direction \u00D7 (1 \u2212 \u03B7\u03BB\u2098\u2090\u2093) = " + G.num(k.fmax, 3) + " per update: " +
+        (grows ? "grows" : Math.abs(k.fmax) < 1 ? "shrinks" : "keeps its size") + (flips ? ", flipping sign" : "");
+      var flat = "flat direction \u00D7 " + G.num(k.fmin, 3) + (Math.abs(k.fmin) < 1 ? ": shrinks" : Math.abs(k.fmin) > 1 ? ": grows" : "");
+      var loss = k.run.diverged
+        ? "The loss passes " + G.num(d.bound) + " at update " + G.integer(k.run.divergedAt) + "."
+        : "After " + G.integer(n) + " updates the excess loss is " + G.num(k.excess[n], 3) + " (from " + G.num(k.excess[0], 3) + ").";
+      var text = "\u03B7 = " + G.num(m, 3) + "\u00B7\u03B7* = " + G.num(k.lr, 3) + ". " + steep[0].toUpperCase() + steep.slice(1) +
+        "; " + flat + ". " + loss;
+      s.out.textContent = G.num(m, 3) + "\u00B7\u03B7*";
+      s.input.setAttribute("aria-valuetext", G.num(m, 3) + " times \u03B7*");
+      s.input.value = String(m);
+      fig.say(text, "Three panels over the first updates: the error along the steepest eigen-direction relative to its start, " +
+              "the same along the flattest, and the excess loss. " + text);
+      fig.state = { multiple: m, lr: k.lr, factor_max: k.fmax, factor_min: k.fmin, c_ratio_1: rc[1], diverged: k.run.diverged,
+                    diverged_at: k.run.divergedAt, excess_last: k.excess[n], iterations: n };
+    };
+    s.input.addEventListener("input", function () { m = Number((+s.input.value).toFixed(2)); fig.redraw(); });
+    fig.pointer(function () {});
+  }
+
+  var BUILDERS = { "derivative-secants": secant, "partial-derivatives-gradient": gradient, "divergence-eigen": eigen };
 
   /* ---- enhancing a figure in place ---- */
 
