@@ -290,8 +290,8 @@ def open_figure(site, path, name, viewport=None, scheme="light"):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(f"{base}/{path}", wait_until="networkidle")
     fig = f'figure[data-gd-live="{name}"]'
+    page.locator(fig).scroll_into_view_if_needed()  # a figure comes alive as it nears the screen
     page.wait_for_selector(f"{fig}.gdl-ready")
-    page.locator(fig).scroll_into_view_if_needed()
     return ctx, page, fig, errors
 
 
@@ -455,6 +455,7 @@ def test_the_figure_keeps_its_place_and_size(site, path, name, width):
         if block:
             page.route("**/live.js", lambda r: r.abort())
         page.goto(f"{base}/{path}", wait_until="load")
+        page.locator(f'figure[data-gd-live="{name}"]').scroll_into_view_if_needed()
         if not block:
             page.wait_for_selector(f'figure[data-gd-live="{name}"].gdl-ready')
         sizes.append(page.evaluate("""(sel) => { const r = document.querySelector(sel).getBoundingClientRect();

@@ -379,9 +379,17 @@
     G = window.gdmath;
     var all = window.GDBOOK_LIVE || {};
     if (!G) return;
-    Array.prototype.forEach.call(document.querySelectorAll("figure[data-gd-live]"), function (node) {
+    function go(node) {
       var name = node.getAttribute("data-gd-live");
       if (BUILDERS[name] && all[name] && !node.classList.contains("gdl-ready")) enhance(node, all[name], BUILDERS[name]);
+    }
+    // A figure is enhanced as it comes near the screen: the page loads without this work, and nothing moves
+    // when it happens (the drawing takes the picture's box, the panel's room is kept).
+    var io = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { if (e.isIntersecting) { io.unobserve(e.target); go(e.target); } });
+    }, { rootMargin: "400px 0px" });
+    Array.prototype.forEach.call(document.querySelectorAll("figure[data-gd-live]"), function (node) {
+      if (io) io.observe(node); else go(node);
     });
   }
 
