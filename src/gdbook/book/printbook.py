@@ -47,8 +47,14 @@ def _is_external(ref: str) -> bool:
     return bool(re.match(r"^[a-z][a-z0-9+.-]*:", ref, re.I)) or ref.startswith("//")
 
 
+LIVE = re.compile(r'<script\b[^>]*\bsrc="[^"]*/(?:gdmath|live)\.js"[^>]*>\s*</script>|<link\b[^>]*/live\.css"[^>]*>'
+                  r'|<div class="gd-live-panel"></div>')
+
+
 def printable(ch: Chapter) -> bool:
-    return ch.kind == "page" and "<script" not in ch.content and "<canvas" not in ch.content
+    """A page that works on paper: no script of its own (a live figure's is left out: it prints static)."""
+    content = LIVE.sub("", ch.content)
+    return ch.kind == "page" and "<script" not in content and "<canvas" not in content
 
 
 def rewrite(ch: Chapter, included: dict[str, str], here: str) -> str:
@@ -86,6 +92,9 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
     # (print.css) so it also reads on screen in the dark scheme.  This halves
     # the weight of a page that carries every figure of the book.
     out = re.sub(r'<picture class="gd-dark">.*?</picture>', "", out, flags=re.S)
+    # A live figure (render.figure_markdown(live=...)) is its static figure on paper: no controls, no scripts.
+    out = LIVE.sub("", out)
+    out = re.sub(r'(<figure class="gd-figure) gd-live" data-gd-live="[^"]*"', r'\1"', out)
     out = re.sub(r'<picture class="gd-light">.*?(<img\b[^>]*?)(/?>)\s*</picture>', r'\1 class="gd-print-figure"\2', out,
                  flags=re.S)
     return out

@@ -120,11 +120,20 @@ def _strict(f: Any) -> Any:
 PHONE_MEDIA = "(max-width: 719px)"  # Material's phone and narrow-tablet layouts: the phone drawing
 
 
-def figure_markdown(fig: Any, page_uri: str, caption: str | None) -> str:
+def figure_markdown(fig: Any, page_uri: str, caption: str | None, live: str | None = None,
+                    assets: bool = True, name: str = "") -> str:
     """A figure: light and dark pictures (the scheme's CSS shows one), each with its phone drawing.
 
     Every image carries its size, so nothing moves while it loads; without
     JavaScript the light one shows (the page's default scheme).
+
+    ``live`` names the chapter whose ``data/<live>/live.js`` (a section's
+    ``_files``) lets ``assets/javascripts/live.js`` turn this figure into one
+    the reader controls, computed in the browser by ``gdmath.js``: the figure
+    gets ``data-gd-live`` and a panel for its controls whose space is kept
+    before the script runs (``live.css``); the pictures stay as they are for
+    a reader without JavaScript.  ``assets``: also the page's ``<link>`` and
+    ``<script>`` tags (the first live figure of a page).
     """
     import html
 
@@ -139,7 +148,17 @@ def figure_markdown(fig: Any, page_uri: str, caption: str | None) -> str:
                 f'<img src="{posixpath.relpath(wide, base)}" alt="{alt}" width="{w}" height="{h}" loading="lazy" '
                 f'decoding="async"></picture>')
 
-    parts = ['<figure class="gd-figure" markdown="span">', picture("light"), picture("dark")]
+    if live:
+        parts = [f'<figure class="gd-figure gd-live" data-gd-live="{html.escape(name)}" markdown="span">',
+                 picture("light"), picture("dark"), '<div class="gd-live-panel"></div>']
+        if assets:
+            rel = lambda target: posixpath.relpath(target, base)  # noqa: E731
+            parts[1:1] = [f'<link rel="stylesheet" href="{rel("assets/stylesheets/live.css")}">',
+                          f'<script src="{rel("assets/javascripts/gdmath.js")}" defer></script>',
+                          f'<script src="{rel(f"data/{live}/live.js")}" defer></script>',
+                          f'<script src="{rel("assets/javascripts/live.js")}" defer></script>']
+    else:
+        parts = ['<figure class="gd-figure" markdown="span">', picture("light"), picture("dark")]
     if caption:
         parts.append(f"<figcaption>{caption}</figcaption>")
     parts.append("</figure>")
@@ -150,10 +169,15 @@ def render_page(source: str, page_uri: str, results: Mapping[str, Any], figures:
                 env: jinja2.Environment, extra: Mapping[str, Any] | None = None) -> str:
     """Render one page template; errors name the page, the line and the key."""
 
-    def figure(name: str, caption: str | None = None) -> str:
+    live_assets: set[str] = set()
+
+    def figure(name: str, caption: str | None = None, live: str | None = None) -> str:
         if name not in figures:
             raise UnknownPlaceholder(f"unknown figure '{name}' (known: {', '.join(sorted(figures)) or 'none'})")
-        return figure_markdown(figures[name], page_uri, caption)
+        first = bool(live) and live not in live_assets
+        if live:
+            live_assets.add(live)
+        return figure_markdown(figures[name], page_uri, caption, live, assets=first, name=name)
 
     def link_to(target: str) -> str:
         """A link from this page to another page or file of docs/, by its path under docs/."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from gdbook.core import exercises, fmt, model
+from gdbook.core import exercises, fmt, live, model
 from gdbook.core.data import make_dataset
 from gdbook.core.errors import BuildError
 from gdbook.core.formula import checked
@@ -127,7 +127,7 @@ def loss_curve(s: Settings) -> dict:
 def secant_table(f: sp.Expr, a: sp.Expr) -> dict:
     exact = float(sp.diff(f, x).subs(x, a))
     err_exact = sp.lambdify(h, ((f.subs(x, x + h) - f) / h - sp.diff(f, x)).subs(x, a), "math")
-    g = sp.lambdify(x, f, "math")
+    g = live.polynomial(live.coefficients(f, x))  # the live figure's arithmetic (gdmath.poly), bit for bit
     rows = []
     for hv in SECANT_H:
         q = (g(float(a) + hv) - g(float(a))) / hv
@@ -146,8 +146,15 @@ def secant_table(f: sp.Expr, a: sp.Expr) -> dict:
             "h_decimals": fmt.decimals(SECANT_H)}  # one number of decimals down the table's h column
 
 
+def secant_live(f: sp.Expr, a: sp.Expr) -> dict:
+    """What the live secant figure computes from: f's coefficients, a, f'(a) and the range of h (the table's)."""
+    return {"coefficients": live.coefficients(f, x), "a": float(a), "exact": float(sp.diff(f, x).subs(x, a)),
+            "view": [0.3, 2.7], "h_range": [min(SECANT_H), max(SECANT_H)], "h_start": SHOWN_SECANTS[1]}
+
+
 def derivative_section(s: Settings, deps: dict) -> dict:
     return {
+        "_files": live.data_file("derivative", {"derivative-secants": secant_live(CURVE, SECANT_AT)}),
         "curve": {**curve_derivation(), "tangents": tangents(CURVE), "x_min": -2.2, "x_max": 2.6},
         "quadratic": quadratic_derivation(),
         "loss": loss_curve(s),

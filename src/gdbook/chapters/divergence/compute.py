@@ -30,7 +30,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from gdbook.core import quadratic
+from gdbook.core import live, quadratic
 from gdbook.core.data import make_dataset
 from gdbook.core.descent import Trace, descend
 from gdbook.core.errors import BuildError
@@ -42,6 +42,7 @@ REDUCTION = 1e-6  # "converged": the distance to θ* has shrunk by this factor
 SWEEP_SPAN = quadratic.SWEEP_SPAN  # the sweep's learning rates, as multiples of η*
 BISECT_STEPS = 60
 OVERFLOW_ITERS = 100_000  # how long the "no bound" run may go before it overflows
+LIVE_STEPS = 30  # updates the live eigen-direction figure runs
 COUNTER_MULTIPLE = 1.1  # the learning rate of the falls-then-rises example, as a multiple of η*
 COUNTER_TURN = 20  # the update at which its loss should stop falling
 COUNTER_ITERS = 60  # its length
@@ -404,7 +405,15 @@ def divergence_section(s: Settings, deps: dict) -> dict:
                 for name, xv in zip(SCALINGS, (x, x - mean, (x - mean) / std))]
     converged = [r["multiple"] for r in runs if not r["diverged"]]
     diverging = [r["multiple"] for r in runs if r["diverged"]]
+    live_data = {  # the live eigen-direction figure runs descent itself (gdmath.descend) on these
+        "x": x.tolist(), "y": y.tolist(), "w0": ds.w0, "b0": ds.b0, "bound": bound, "steps": LIVE_STEPS,
+        "theta_star": [float(v) for v in q.theta_star], "loss_star": q.loss_star, "lam": [float(v) for v in lam],
+        "v_max": [float(v) for v in V[:, 1]], "v_min": [float(v) for v in V[:, 0]], "lr_critical": eta_star,
+        "range": [0.05, max(1.5, 1.1 * max(s.divergence.lr_multiples))],
+        "start": max([m for m in s.divergence.lr_multiples if m < 1.0], default=0.9),
+    }
     return {
+        "_files": live.data_file("divergence", {"divergence-eigen": live_data}),
         "n_train": int(len(x)),
         "x_mean": mean,
         "x2_mean": float(np.mean(x * x)),

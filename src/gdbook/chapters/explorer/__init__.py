@@ -8,5 +8,5 @@ CHAPTER = Chapter(
     name="explorer",
     page="part3/explorer.md",
     section=Section("explorer", compute.explorer_section, depends=('dataset',),
-                    doc="the gradient explorer: its learning-rate grid (with η*), batch sizes, update counts and the default runs; every run ships in data/explorer/data.js"),
+                    doc="the gradient explorer: the data, shuffle orders and settings its page runs descent on (data/explorer/data.js), and the runs its prose quotes"),
 )

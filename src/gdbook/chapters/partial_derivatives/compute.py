@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from gdbook.core import exercises, fmt, model
+from gdbook.core import exercises, fmt, live, model
 from gdbook.core.data import make_dataset
 from gdbook.core.steps import (A, Combine, D, Derivation, Diff, Let, M, P, Rewrite, Terms, equal, fd_table, tex,
                                   value)
@@ -148,7 +148,20 @@ def partial_derivatives_section(s: Settings, deps: dict) -> dict:
     slope = sp.diff(slice_f, x).subs(x, x0)
     if slope != grad_at[0]:
         raise BuildError(f"the slice's slope {slope} is not ∂z/∂x = {grad_at[0]} at ({x0}, {y0})")
+    levels = np.linspace(0, float(np.max(fz(X, Y))), 14)  # the figure's contour levels
+    form = sp.hessian(f, (x, y)) / 2  # z = θᵀ A θ: its contours are ellipses along A's eigenvectors
+    if sp.expand(f - (sp.Matrix([[x, y]]) * form * sp.Matrix([x, y]))[0]) != 0:
+        raise BuildError(f"the live gradient figure draws contours of a quadratic form; {f} is not one")
+    a_eig, a_vec = np.linalg.eigh(np.array(form.tolist(), dtype=float))
+    live_data = {
+        "z": live.terms(f, x, y), "dzdx": live.terms(gx, x, y), "dzdy": live.terms(gy, x, y), "lim": lim,
+        "start": [float(x0), float(y0)], "levels": [float(v) for v in levels[1:]],
+        "form": {"eigenvalues": [float(v) for v in a_eig], "vectors": [[float(v) for v in c] for c in a_vec.T]},
+        # the arrow's scale: the steepest gradient anywhere on the map is drawn 0.9·lim long
+        "arrow_unit": float(np.max(np.hypot(fgx(X, Y), fgy(X, Y)))) / (0.9 * lim),
+    }
     return {
+        "_files": live.data_file("partial_derivatives", {"partial-derivatives-gradient": live_data}),
         "problems": {k: {kk: vv for kk, vv in v.items() if not kk.startswith("_")} for k, v in solved.items()},
         "order": list(solved),
         "point": {"x": float(x0), "y": float(y0), "z": float(f.subs(at)), "dzdx": float(grad_at[0]),
