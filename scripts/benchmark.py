@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 COPY = ("src", "docs", "scripts", "mkdocs.yml", "pyproject.toml", "package-lock.json")
 PROSE_PAGE = "docs/part2/dataset.md"
-COMPUTE_MODULE = "src/gdbook/compute/dataset.py"
+COMPUTE_MODULE = "src/gdbook/chapters/dataset/compute.py"
 PAGE_LIMIT_KB = 300
 
 
@@ -88,8 +88,7 @@ class Copy:
                 shutil.copy2(src, self.root / name)
         (self.root / "node_modules").symlink_to(ROOT / "node_modules")
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("GDBOOK_")}
-        self.env.update(PYTHONPATH=str(self.root / "src"), GDBOOK_CACHE_DIR=str(where / "cache"),
-                        GDBOOK_GENERATED_DIR=str(where / "generated"), NO_MKDOCS_2_WARNING="1",
+        self.env.update(PYTHONPATH=str(self.root / "src"), GDBOOK_CACHE_DIR=str(where / "cache"), NO_MKDOCS_2_WARNING="1",
                         SOURCE_DATE_EPOCH="0")
         self.site = where / "site"
 
@@ -101,19 +100,39 @@ class Copy:
             sys.exit(f"benchmark: {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
         return seconds, proc
 
-    def build(self) -> tuple[float, dict]:
+    def build(self, *extra: str) -> tuple[float, dict]:
         report = self.where / "report.json"
         seconds, _ = self.run("-m", "gdbook", "build", "--root", str(self.root), "--site-dir", str(self.site),
-                              "--quiet", "--report", str(report))
+                              "--quiet", "--report", str(report), *extra)
         return seconds, json.loads(report.read_text())
+
+    def largest(self) -> tuple[float, float]:
+        """A cold build at the largest data set validation accepts: (seconds, peak memory of the build in MB).
+
+        The build runs in a child of its own, so ru_maxrss of the children is that build's peak (the notebook
+        kernels it starts are grandchildren, counted when they are waited for)."""
+        from dataclasses import fields
+
+        from gdbook.settings import DataSettings
+
+        n_max = next(f for f in fields(DataSettings) if f.name == "n").metadata["rule"].hi
+        settings = self.where / "largest.toml"
+        settings.write_text(f"[tool.gdbook.data]\nn = {n_max}\n")
+        shutil.rmtree(self.where / "cache", ignore_errors=True)
+        code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                "rc = subprocess.run(sys.argv[1:]).returncode; s = time.perf_counter() - t; "
+                "print(s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(rc)")
+        _, proc = self.run("-c", code, sys.executable, "-m", "gdbook", "build", "--root", str(self.root),
+                           "--site-dir", str(self.where / "largest-site"), "--quiet", "--settings", str(settings))
+        seconds, mb = proc.stdout.split()[-2:]
+        return float(seconds), float(mb)
 
     def cold(self) -> tuple[float, dict]:
         shutil.rmtree(self.where / "cache", ignore_errors=True)
-        shutil.rmtree(self.where / "generated", ignore_errors=True)
         return self.build()
 
     def notebooks(self) -> tuple[float, None]:
-        seconds, _ = self.run("-c", "from pathlib import Path; from gdbook import notebooks; "
+        seconds, _ = self.run("-c", "from pathlib import Path; from gdbook.book import notebooks; "
                                     "[notebooks.execute(p.read_text(), p.parent) for p in notebooks.sources(Path('.'))]")
         return seconds, None
 
@@ -331,6 +350,7 @@ def main() -> int:
         bare, bare_runs, _ = median_of(args.repeat, lambda: (c.bare(out), None))
         notebooks, notebook_runs, _ = median_of(args.repeat, c.notebooks)
         pages, shared = page_sizes(c.site)
+        largest_s, largest_mb = c.largest()
         lh_rows = lighthouse(c.site, [], args.runs) if args.lighthouse else None
     rows = [
         ("cold build (empty caches)", cold, f"{len(cold_report['recomputed'])} sections computed, {len(cold_report['redrawn'])} figures drawn"),
@@ -339,6 +359,7 @@ def main() -> int:
         (f"rebuild after editing {COMPUTE_MODULE}", compute_s, f"{len(compute_report['recomputed'])} recomputed, {len(compute_report['redrawn'])} redrawn"),
         ("bare mkdocs build of the rendered pages", bare, "the floor (notebooks already executed)"),
         ("executing the notebooks alone", notebooks, "three fresh kernels, one after the other"),
+        ("cold build at the largest data.n allowed", largest_s, f"peak memory {largest_mb:.0f} MB"),
     ]
     targets = {
         "warm <= 1.2 x bare": {"value": warm / bare, "ok": warm <= 1.2 * bare},
@@ -354,7 +375,7 @@ def main() -> int:
               "timings": [{"what": w, "seconds": round(s, 3), "detail": d} for w, s, d in rows],
               "runs": {"cold": cold_runs, "warm": warm_runs, "prose": prose_runs, "compute": compute_runs,
                        "bare": bare_runs, "notebooks": notebook_runs},
-              "render_seconds": render_s, "targets": targets, "pages": pages, "shared_assets": shared}
+              "render_seconds": render_s, "largest": {"seconds": largest_s, "peak_mb": largest_mb}, "targets": targets, "pages": pages, "shared_assets": shared}
     if lh_rows is not None:
         result.update(lighthouse_version=lighthouse_version(), lighthouse=lh_rows, lighthouse_targets=LH_TARGETS)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -103,8 +103,10 @@ def test_print_page_in_the_site(built_site):
     # so their styles and arrowheads still find them.
     assert 'class="mermaid"' not in article and "mermaid.min.js" not in html
     svgs = re.findall(r'<svg\b[^>]*\bid="(gd-[^"]+)"[^>]*>', article)
-    assert sorted(svgs) == sorted(f"gd-docs-{p}-d1-{t}" for p in ("part4-flowchart", "reference-about")
-                                  for t in ("light", "dark"))
+    # every diagram of every other page, in both schemes (the flowchart, autodiff's graph, the build diagram)
+    elsewhere = {m for p in built_site.rglob("*.html") if p.name != "print.html"
+                 for m in re.findall(r'<svg\b[^>]*\bid="(gd-docs-[^"]+-d\d+-(?:light|dark))"', p.read_text(encoding="utf-8"))}
+    assert len(elsewhere) >= 6 and sorted(svgs) == sorted(elsewhere)
     for svg_id in svgs:
         assert f"#{svg_id} " in article or f"#{svg_id}{{" in article  # its <style> scoped by its id
     # The diagram as text stays folded on paper (the picture is there); solutions open.

@@ -134,3 +134,11 @@ def test_precision_policy_in_the_formatters():
     assert fmt.gap(5.3e-15, 100.0) == "within rounding (below 10\u207b\u00b9\u00b2)"
     assert fmt.gap(2.3e-5) == "2.3 × 10\u207b\u2075"
     assert fmt.rounding(1e-14) and not fmt.rounding(1e-9)
+
+
+def test_lines_are_counted_from_the_top_of_the_file_past_the_front_matter():
+    """MkDocs hands over a page without its front matter; the error still names the line in the author's file."""
+    env = make_env()
+    with pytest.raises(UnknownPlaceholder, match=r"line 7: unknown placeholder 'gd.nope'"):
+        render_page("ok\n{{ gd.nope }}", "part2/page.md", {"gd": {}}, {}, env, first_line=6)
+    assert render_page("# A\n\n{{ 1 + 1 }}", "part2/page.md", {}, {}, env, first_line=6) == "# A\n\n2"

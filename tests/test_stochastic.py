@@ -163,7 +163,13 @@ def test_a_small_step_on_ill_conditioned_data_is_still_descending():
     assert sg["large"]["diverged"] and sg["decay"]["status"] == "diverged"
 
 
-def test_noise_free_data_have_no_resting_noise():
-    sg = section({"data": {"noise_std": 0.0}})
-    assert sg["noise_free"] and sg["average"] is None
-    assert sg["sgd"]["rest_excess"] < 1e-20
+def test_nearly_noise_free_data_rest_nearly_at_the_minimum():
+    """Noise-free data are refused up front (nothing to estimate the noise from); at the least noise allowed the
+    resting level of stochastic descent sits about σ² above the minimum, as the model says."""
+    from gdbook.core.limits import check_buildable
+    from gdbook.settings import SettingsError
+
+    with pytest.raises(SettingsError, match=r"'data.noise_std' = 0.0 is not allowed"):
+        check_buildable(from_mapping({"data": {"noise_std": 0.0}}))
+    sg = section({"data": {"noise_std": 1e-8}})
+    assert sg["sgd"]["status"] == "settled" and 0 < sg["sgd"]["rest_excess"] < 1e-15

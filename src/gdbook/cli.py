@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -213,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gdbook: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        # Tidied up already (the finally blocks ran): a second Ctrl-C while Python exits must not turn the one
+        # line and exit status 130 into a traceback and death by signal.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("gdbook: interrupted; site/ left as it was", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - one line, the traceback behind --debug

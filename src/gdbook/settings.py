@@ -128,7 +128,7 @@ class DivergenceSettings:
 class ExplorerSettings:
     lr_min_multiple: float = opt(0.01, "smallest learning rate of the explorer, as a multiple of η*", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     lr_max_multiple: float = opt(3.0, "largest learning rate of the explorer, as a multiple of η*", lo=1.0, hi=100.0, lo_open=True)
-    batch_sizes: list[int] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added)", lo=1, hi=10_000)
+    batch_sizes: list[int] = opt([2, 4, 8, 16, 32, 64], "mini-batch sizes the explorer offers (descent.mini_batch.batch_size is added; sizes not below the number of training points are left out: that is full batch)", lo=1, hi=10_000)
     n_iters: list[int] = opt([10, 20, 50, 100, 200, 500, 1000], "update counts the explorer offers (the methods' n_iters are added; the largest sets how many shuffles ship)", lo=1, hi=20_000)
     converged_tol: float = opt(0.01, "the explorer calls a run converged when its training loss is within this fraction above the least-squares minimum", lo=0.0, hi=10.0, lo_open=True)
 

@@ -37,21 +37,22 @@ def check(root: Path, settings_path: Path) -> dict[str, Any]:
     pages = []
     for page in nav.pages:
         if page.file.src_uri.endswith(".md"):
-            markdown, meta = get_data((root / "docs" / page.file.src_uri).read_text(encoding="utf-8"))
-            pages.append((page.file.src_uri, page.title or "", meta, markdown))
+            text = (root / "docs" / page.file.src_uri).read_text(encoding="utf-8")
+            markdown, meta = get_data(text)
+            pages.append((page.file.src_uri, page.title or "", meta, markdown, text.count("\n") - markdown.count("\n") + 1))
     errors: list[str] = []
     extra = events.machinery(gen)
     try:
-        extra["terms"] = terms.as_context(terms.registry([(u, t, m) for u, t, m, _ in pages]))
+        extra["terms"] = terms.as_context(terms.registry([(u, t, m) for u, t, m, _, _ in pages]))
         extra["errata_partials"] = events.errata_partials(root, [p.file.src_uri for p in nav.pages])
     except BuildError as e:
         errors.append(str(e))
         extra.setdefault("terms", [])
         extra.setdefault("errata_partials", [])
     env = render.make_env([str(root / "docs")])
-    for uri, _, _, markdown in pages:
+    for uri, _, _, markdown, first in pages:
         try:
-            render.render_page(markdown, uri, gen.results, gen.figures, env, extra=extra)
+            render.render_page(markdown, uri, gen.results, gen.figures, env, extra=extra, first_line=first)
         except BuildError as e:
             errors.append(str(e))
     return {"pages": len(pages), "errors": errors, "claims": list(env.claims), "computed": gen.computed}

@@ -193,7 +193,10 @@ class Book:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                out = render.render_page(markdown, uri, self.gen.results, self.gen.figures, self.env, extra=self.extra)
+                # MkDocs took the front matter off: the template starts that many lines into the file
+                first = page.file.content_string.count("\n") - markdown.count("\n") + 1
+                out = render.render_page(markdown, uri, self.gen.results, self.gen.figures, self.env, extra=self.extra,
+                                         first_line=max(first, 1))
                 if uri == pages.ABOUT_PAGE:
                     out = pages.about(out, self, config, files)
         except Exception as e:  # noqa: BLE001

@@ -103,6 +103,8 @@ class MathRenderer:
 
     def render(self, tex: str, display: bool, where: str) -> str:
         """KaTeX's HTML for one formula (``tex`` without delimiters)."""
+        # A count keeps its thousands separator inside a formula too (fmt.integer: a thin space, which is \, in TeX).
+        tex = tex.replace("\u2009", "\\,")
         key = self.key(tex, display)
         hit = self.cache.get(key)
         if hit is not None:

@@ -166,8 +166,11 @@ def figure_markdown(fig: Any, page_uri: str, caption: str | None, live: str | No
 
 
 def render_page(source: str, page_uri: str, results: Mapping[str, Any], figures: Mapping[str, Any],
-                env: jinja2.Environment, extra: Mapping[str, Any] | None = None) -> str:
-    """Render one page template; errors name the page, the line and the key."""
+                env: jinja2.Environment, extra: Mapping[str, Any] | None = None, first_line: int = 1) -> str:
+    """Render one page template; errors name the page, the line and the key.
+
+    ``first_line`` is the line of the file the template starts on (MkDocs hands over the page without its front
+    matter): errors count lines as the author's editor does."""
 
     live_assets: set[str] = set()
 
@@ -186,9 +189,11 @@ def render_page(source: str, page_uri: str, results: Mapping[str, Any], figures:
     context = {k: wrap(v, k) for k, v in results.items()}
     context.update(figure=figure, link_to=link_to, page_uri=page_uri, **(extra or {}))
     try:
-        template = env.from_string(source)
+        pad = "\n" * (first_line - 1)  # blank lines in place of the front matter: Jinja's line numbers are the file's
+        template = env.from_string(pad + source)
         template.filename = page_uri  # type: ignore[attr-defined]
-        return template.render(context)
+        out = template.render(context)
+        return out[len(pad):] if out.startswith(pad) else out
     except UnknownPlaceholder as e:
         raise UnknownPlaceholder(f"docs/{page_uri}{_line(e, page_uri)}: {e}") from None
     except ClaimFailed as e:

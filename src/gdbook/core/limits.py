@@ -25,19 +25,9 @@ def check_buildable(s: Settings) -> Settings:
     """Limits that depend on the data the settings generate, checked before anything is built."""
     _check_fit_data(s)
     _check_tolerance(s)
-    _y_varies(s)
     _gradient_check_resolves(s)
     _divergence_sweep_brackets(s)
     return s
-
-
-def _y_varies(s: Settings) -> None:
-    """With no slope and no noise every y is the same: R² (a share of the spread of y) is undefined."""
-    d = s.data
-    if d.true_w == 0.0 and d.noise_std == 0.0:
-        raise SettingsError(
-            "setting 'data.noise_std' = 0.0 is not allowed with data.true_w = 0.0: every y would be the same "
-            f"({d.true_b!r}), so there is no spread for a model to explain and R² is undefined; make either non-zero")
 
 
 def _divergence_sweep_brackets(s: Settings) -> None:

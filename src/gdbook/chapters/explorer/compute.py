@@ -129,7 +129,9 @@ def explorer_section(s: Settings, deps: Mapping[str, Any]) -> dict:
     loss_min = mse(w_star, b_star, x, y)
     tol = e.converged_tol
 
-    sizes = whole_numbers(e.batch_sizes, "explorer.batch_sizes", n_train - 1)
+    # A size that is not below the training set's is full batch, which the explorer offers anyway: the default
+    # list stays valid for small data sets (settings validation bounds each size; the data decide which remain).
+    sizes = [v for v in whole_numbers(e.batch_sizes, "explorer.batch_sizes", 10_000) if v < n_train]
     sizes = sorted((set(sizes) | {d.mini_batch.batch_size}) - {1, n_train})
     counts = whole_numbers(e.n_iters, "explorer.n_iters", 100_000)
     counts = sorted(set(counts) | {d.full_batch.n_iters, d.mini_batch.n_iters, d.stochastic.n_iters})
