@@ -36,8 +36,9 @@ def test_assemble_rewrites_ids_and_links():
     assert html.count('href="#part1-a--x"') == 2
     assert 'href="#part1-b"' in html  # link to a whole chapter
     # relative to print.html now; paper is light, so only the light figure stays, in both schemes
-    assert '<img src="img/f-light.svg" alt="f" width="600" height="400" class="gd-print-figure">' in html
-    assert "f-dark" not in html and "-phone.svg" not in html and "<picture" not in html
+    assert ('<picture class="gd-print-picture"><source media="(max-width: 719px)" srcset="img/f-light-phone.svg">'
+            '<img src="img/f-light.svg" alt="f" width="600" height="400" class="gd-print-figure"></picture>') in html
+    assert "f-dark" not in html and "gd-light" not in html
     assert 'href="downloads/results.json"' in html
     assert 'href="https://example.org/"' in html
     assert "<details open" in html

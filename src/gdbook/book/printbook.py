@@ -86,7 +86,7 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
         new = rel + (f"#{frag}" if frag else "")
         return f'{attr}="{html.escape(new, quote=True)}"'
 
-    out = re.sub(r'\b(href|src)="([^"]*)"', link, out)
+    out = re.sub(r'\b(href|src|srcset)="([^"]*)"', link, out)  # srcset: one URL (the phone drawing)
     out = re.sub(r"<details(?![^>]*\b(?:open|gd-diagram-text)\b)", "<details open", out)
     # Paper is light: one figure per place, the light one, on a white card
     # (print.css) so it also reads on screen in the dark scheme.  This halves
@@ -95,8 +95,10 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
     # A live figure (render.figure_markdown(live=...)) is its static figure on paper: no controls, no scripts.
     out = LIVE.sub("", out)
     out = re.sub(r'(<figure class="gd-figure) gd-live" data-gd-live="[^"]*"', r'\1"', out)
-    out = re.sub(r'<picture class="gd-light">.*?(<img\b[^>]*?)(/?>)\s*</picture>', r'\1 class="gd-print-figure"\2', out,
-                 flags=re.S)
+    # The light picture keeps its phone drawing: the one-page book is read on phones too (paper is wider than
+    # the phone media query, so it prints the desktop drawing).
+    out = re.sub(r'<picture class="gd-light">(.*?<img\b[^>]*?)(/?>)\s*</picture>',
+                 r'<picture class="gd-print-picture">\1 class="gd-print-figure"\2</picture>', out, flags=re.S)
     return out
 
 
