@@ -250,3 +250,23 @@ def test_results_of_code_changed_while_building_are_not_cached(tmp_path):
         assert (tmp_path / "section" ).is_dir() and (tmp_path / "snapshot").is_dir()
     finally:
         registry.chapters = real
+
+
+def test_a_section_reads_only_the_settings_it_declares():
+    """A section's cache key covers the settings groups it declares in ``reads``; reading another fails loudly,
+    so a missing name can never leave a stale result behind."""
+    from gdbook.core import registry
+    from gdbook.core.errors import BuildError
+    from gdbook.settings import Settings, as_dict, from_mapping
+
+    view = registry.settings_view(Settings(), ("exercises",), "section 'x'")
+    assert view.exercises == Settings().exercises
+    with pytest.raises(BuildError, match=r"section 'x' reads settings 'data.n' but does not declare 'data'"):
+        view.data.n
+    with pytest.raises(BuildError, match="does not declare 'data'"):
+        view.n_train  # a property that reads the data counts as reading them
+    a, b = as_dict(Settings()), as_dict(from_mapping({"seed": 7, "data": {"n": 300}}))
+    assert registry.settings_read(a, ("exercises",)) == registry.settings_read(b, ("exercises",))
+    assert registry.settings_read(a, ("seed", "exercises")) != registry.settings_read(b, ("seed", "exercises"))
+    with pytest.raises(BuildError, match="unknown settings"):
+        registry.settings_view(Settings(), ("exercise",), "section 'x'")

@@ -108,14 +108,15 @@ def compute(settings: Settings, sections: list[registry.Section], cache: Cache, 
     settings_json = as_dict(settings)
     for i, section in enumerate(sections, start=1):
         key = make_key("section", section.key, section.build.__module__,
-                       {"settings": settings_json, "deps": {d: keys[d] for d in section.depends}})
+                       {"settings": registry.settings_read(settings_json, section.reads),
+                        "deps": {d: keys[d] for d in section.depends}})
         value = cache.get("section", section.key, key)
         if value is None:
             progress(f"computing {section.key} ({i}/{len(sections)})")
             t = time.perf_counter()
             deps = registry.Inputs(results, section.depends, f"section '{section.key}'")
             try:
-                value = section.build(settings, deps)
+                value = section.build(registry.settings_view(settings, section.reads, f"section '{section.key}'"), deps)
             except BuildError as e:
                 raise BuildError(f"computing '{section.key}' ({section.build.__module__}): {e}") from e
             except Exception as e:  # noqa: BLE001 - a bug in a chapter: name it, keep the traceback for --debug

@@ -36,6 +36,10 @@ class Section:
     build: Callable[[Any, Mapping[str, Any]], dict]
     depends: tuple[str, ...] = ()
     doc: str = ""  # one line for the results.json reference page
+    # The settings it reads, by top-level name ("data", "exercises", "seed"...); None: all of them.  Its cache key
+    # covers only these, so a chapter that ignores the data is not recomputed when the data change; reading any
+    # other fails the build (:func:`settings_view`), so a missing name cannot leave a stale result.
+    reads: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -141,3 +145,43 @@ class Inputs(Mapping):
 
     def __len__(self) -> int:
         return len(self._data)
+
+
+class Unread:
+    """Stands in a :func:`settings_view` for a settings group the section did not declare: any use is an error."""
+
+    def __init__(self, name: str, who: str):
+        self._name, self._who = name, who
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise BuildError(f"{self._who} reads settings '{self._name}.{attr}' but does not declare '{self._name}' "
+                         f"in reads")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unread) and other._name == self._name
+
+    def __hash__(self) -> int:
+        return hash(("Unread", self._name))
+
+    def __repr__(self) -> str:
+        return f"<settings '{self._name}': not read>"
+
+
+def settings_view(settings: Any, reads: tuple[str, ...] | None, who: str) -> Any:
+    """The settings with every group outside ``reads`` replaced by an :class:`Unread` (None: all of them)."""
+    if reads is None:
+        return settings
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(settings)}
+    unknown = set(reads) - names
+    if unknown:
+        raise BuildError(f"{who} declares unknown settings {sorted(unknown)} in reads (known: {sorted(names)})")
+    return dataclasses.replace(settings, **{n: Unread(n, who) for n in names - set(reads)})
+
+
+def settings_read(settings_json: Mapping[str, Any], reads: tuple[str, ...] | None) -> Mapping[str, Any]:
+    """The part of the settings (as JSON) a section's cache key covers."""
+    return settings_json if reads is None else {n: settings_json[n] for n in sorted(reads)}

@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="dataset",
     page="part2/dataset.md",
-    section=Section("dataset", compute.dataset_section, depends=(),
+    section=Section("dataset", compute.dataset_section, depends=(), reads=('seed', 'data', 'init'),
                     doc="the synthetic data: its settings, summaries, the noise drawn, and the seeded random split "
                         "beside a split by largest x (points in dataset.csv)"),
     figures=(

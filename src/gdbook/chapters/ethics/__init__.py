@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="ethics",
     page="part4/ethics.md",
-    section=Section("ethics", compute.ethics_section, depends=(),
+    section=Section("ethics", compute.ethics_section, depends=(), reads=('seed', 'data', 'init'),
                     doc="the ethics chapter's demonstrations: a truncated sample, residual structure, leave-one-out influence, test-error quantiles and the range of x the model was fitted on"),
     figures=(
         Figure("ethics-truncation", figures.truncation, figures.truncation_alt, depends=('ethics', 'dataset')),

@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="loss_surface",
     page="part2/loss-surface.md",
-    section=Section("loss_surface", compute.loss_surface_section, depends=(),
+    section=Section("loss_surface", compute.loss_surface_section, depends=(), reads=('seed', 'data', 'init'),
                     doc="L(w, b) on a square grid (window and contour levels for the descent chapters' maps), the "
                         "Hessian, its eigenvalues and eigenvectors, the condition number, and the same with x centred"),
     figures=(

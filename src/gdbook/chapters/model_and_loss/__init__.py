@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="model_and_loss",
     page="part2/model-and-loss.md",
-    section=Section("model_and_loss", compute.model_and_loss_section, depends=(),
+    section=Section("model_and_loss", compute.model_and_loss_section, depends=(), reads=('seed', 'data', 'init'),
                     doc="the model and its loss, the gradient derived step by step (each formula checked by SymPy), the "
                         "metrics, the least-squares line, the random initial guess, the expected errors and the "
                         "two splits compared like with like"),

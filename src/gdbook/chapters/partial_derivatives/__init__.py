@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="partial_derivatives",
     page="part1/partial-derivatives.md",
-    section=Section("partial_derivatives", compute.partial_derivatives_section, depends=(),
+    section=Section("partial_derivatives", compute.partial_derivatives_section, depends=(), reads=('seed', 'data', 'init', 'check', 'exercises'),
                     doc="partial-derivative problems step by step, the gradient figure data, ∂L/∂w and ∂L/∂b of the MSE derived by SymPy, and exercises"),
     figures=(
         Figure("partial-derivatives-gradient", figures.gradient, figures.gradient_alt, depends=('partial_derivatives',)),

@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="several_features",
     page="part2/several-features.md",
-    section=Section("several_features", compute.several_features_section, depends=(),
+    section=Section("several_features", compute.several_features_section, depends=(), reads=('seed', 'data', 'init'),
                     doc="a second feature drawn from the book's seed, the fit by the normal equations against lstsq, "
                         "vector-form gradient descent on standardised features, and the one-feature fit beside it"),
     figures=(

@@ -7,7 +7,7 @@ from gdbook.core.registry import Chapter, Figure, Section
 CHAPTER = Chapter(
     name="why_squared_error",
     page="part2/why-squared-error.md",
-    section=Section("why_squared_error", compute.why_squared_error_section, depends=(),
+    section=Section("why_squared_error", compute.why_squared_error_section, depends=(), reads=('seed', 'data', 'init'),
                     doc="the Gaussian log-likelihood derived step by step, maximised numerically and compared with "
                         "least squares; σ² estimated; Laplace noise, absolute error and the median"),
     figures=(

@@ -7,6 +7,6 @@ from gdbook.core.registry import Chapter, Section
 CHAPTER = Chapter(
     name="worked_problems",
     page="part1/worked-problems.md",
-    section=Section("worked_problems", compute.worked_problems_section, depends=(),
+    section=Section("worked_problems", compute.worked_problems_section, depends=(), reads=('check', 'exercises'),
                     doc="worked problems, each step checked by SymPy, with central-difference checks and exercises"),
 )
