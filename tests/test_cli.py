@@ -111,7 +111,7 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_site_and_nothing_else(tmp_pat
                             text=True)
     work = project.cache / "work"
     _wait_for(lambda: any(work.glob("*/notebook-runs/jobs.json")), 120, "the notebooks to start")
-    time.sleep(2)
+    time.sleep(0.2)  # still computing: a warm machine finishes the whole build within seconds
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
