@@ -24,12 +24,19 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "build" / "screenshots"))
     ap.add_argument("--full", action="store_true", help="whole page, not just the first screen")
     ap.add_argument("--no-js", action="store_true", help="also with JavaScript off (light scheme, as the HTML says)")
+    ap.add_argument("--schemes", default="light,dark",
+                    help="comma-separated, of light, dark and nojs (JavaScript off, light scheme)")
+    ap.add_argument("--slice", type=int, default=0, metavar="PX",
+                    help="with --full: also cut each shot into pieces PX tall (readable one at a time)")
     args = ap.parse_args()
     site, out = Path(args.site), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     targets = args.pages or pages(site)
+    if args.full and not args.pages:  # the whole book on one page is too tall for one screenshot
+        targets = [t for t in targets if t != "print.html"]
     with serve(site) as base, chromium() as browser:
-        runs = [(scheme, True) for scheme in ("light", "dark")] + ([("nojs", False)] if args.no_js else [])
+        schemes = args.schemes.split(",") + (["nojs"] if args.no_js and "nojs" not in args.schemes else [])
+        runs = [(scheme, scheme != "nojs") for scheme in schemes]
         for scheme, js in runs:
             for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 ctx = browser.new_context(viewport=viewport, color_scheme="light" if scheme == "nojs" else scheme,
@@ -49,13 +56,31 @@ def main() -> int:
                     else:
                         page.evaluate("() => { [...document.images].forEach((i) => { i.loading = 'eager'; }); }")
                         page.wait_for_load_state("networkidle")
+                    if args.full:
+                        # Blocks below the fold are skipped by content-visibility: auto until scrolled to.
+                        # (A style element added by script: add_style_tag would wait for an onload that never
+                        # comes with the page's JavaScript off.)
+                        page.evaluate("""() => { const s = document.createElement('style');
+                          s.textContent = '* { content-visibility: visible !important; }';
+                          document.head.append(s); }""")
                     page.wait_for_timeout(300)
                     name = target.replace("/", "_").removesuffix(".html")
                     path = out / f"{name}-{scheme}-{label}.png"
                     page.screenshot(path=str(path), full_page=args.full)
                     print(path)
+                    if args.full and args.slice:
+                        _cut(path, args.slice)
                 ctx.close()
     return 0
+
+
+def _cut(path: Path, height: int) -> None:
+    from PIL import Image  # matplotlib's dependency, in the venv
+
+    with Image.open(path) as img:
+        for k, top in enumerate(range(0, img.height, height), 1):
+            piece = path.with_name(f"{path.stem}-{k:02d}.png")
+            img.crop((0, top, img.width, min(img.height, top + height))).save(piece)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@
 * no page scrolls sideways at a 375 px phone width (wide equations and tables
   scroll inside their own box).
 
-Fixes live in the theme (docs/overrides/, docs/assets/stylesheets/a11y.css,
+Fixes live in the theme (docs/overrides/, docs/assets/stylesheets/gdbook.css,
 docs/assets/javascripts/a11y.js), never in switched-off rules.
 """
 

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 RAW_TEX = r"""
 () => {
   const bad = [];
-  const root = document.querySelector("article") || document.body;
+  // The whole body: the table of contents and the navigation show headings' text too.
+  const root = document.body;
   // No filter callback: with JavaScript off a page's callbacks do not run (Playwright's own script does).
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const skip = "code, pre, script, style, noscript, .katex, textarea, .jp-OutputArea";

@@ -26,8 +26,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 
-from gdbook.core import data as dataset, model
+from gdbook.core import data as dataset, model, plotting
 from gdbook.settings import as_dict, from_mapping
+
+# Plots that read on a light and on a dark page (no background, mid-grey text).
+plt.rcParams.update(plotting.notebook_style())
 
 # %% [markdown]
 # ## A derivative is a slope

@@ -24,19 +24,11 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gdbook.core import data as dataset, descent, gradcheck, model, quadratic
+from gdbook.core import data as dataset, descent, gradcheck, model, plotting, quadratic
 from gdbook.settings import from_mapping
 
-# Plots that read on a light and on a dark page: no background of their own, mid-grey text,
-# colours that keep their contrast on both, and log axes labelled 1, 10, 100 rather than 10⁰.
-GREY = "#808080"
-plt.rcParams.update({
-    "figure.facecolor": "none", "axes.facecolor": "none", "savefig.facecolor": "none",
-    "text.color": GREY, "axes.labelcolor": GREY, "axes.edgecolor": GREY,
-    "xtick.color": GREY, "ytick.color": GREY, "grid.color": GREY, "grid.alpha": 0.3, "axes.grid": True,
-    "legend.frameon": False, "axes.formatter.min_exponent": 3,
-    "axes.prop_cycle": plt.cycler(color=["#E69F00", "#3B8BD0", "#009E73", "#CC79A7", "#D55E00"]),
-})
+# Plots that read on a light and on a dark page (no background, mid-grey text).
+plt.rcParams.update(plotting.notebook_style())
 
 my_settings = {"seed": 42, "data": {"n": 200}}  # try this: another seed, more noise, a wider x range
 settings = from_mapping(my_settings)
@@ -96,7 +88,7 @@ print(f"the check can resolve its tolerance up to update {last} of {len(path) - 
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.semilogy([p["rel_error"] for p in path], label="relative error")
 ax.semilogy(share, ":", label="round-off bound")
-ax.axhline(settings.check.rel_tol, color=GREY, lw=1, label="tolerance")
+ax.axhline(settings.check.rel_tol, color=plotting.NOTEBOOK_GREY, lw=1, label="tolerance")
 ax.set_xlabel("update")
 ax.legend()
 plt.show()

@@ -39,7 +39,7 @@ def check(root: Path, settings_path: Path) -> dict[str, Any]:
         if page.file.src_uri.endswith(".md"):
             text = (root / "docs" / page.file.src_uri).read_text(encoding="utf-8")
             markdown, meta = get_data(text)
-            pages.append((page.file.src_uri, page.title or "", meta, markdown, text.count("\n") - markdown.count("\n") + 1))
+            pages.append((page.file.src_uri, page.title or "", meta, markdown, render.body_first_line(text, markdown)))
     errors: list[str] = []
     extra = events.machinery(gen)
     try:

@@ -6,7 +6,7 @@ replaces each with:
 
 * two inline SVGs drawn by the pinned ``node_modules/mermaid/dist/mermaid.min.js``
   in Debian's Chromium (through Playwright): one in the site's light colours,
-  one in its dark colours.  ``diagrams.css`` shows the one that matches the
+  one in its dark colours.  ``gdbook.css`` shows the one that matches the
   scheme Material sets on ``body`` (``data-md-color-scheme``); without
   JavaScript, and on paper, the light one.  Each is ``role="img"`` with a name:
   the ``aria-label`` of the box it sits in (``<div class="gd-diagram"

@@ -194,9 +194,9 @@ class Book:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 # MkDocs took the front matter off: the template starts that many lines into the file
-                first = page.file.content_string.count("\n") - markdown.count("\n") + 1
+                first = render.body_first_line(page.file.content_string, markdown)
                 out = render.render_page(markdown, uri, self.gen.results, self.gen.figures, self.env, extra=self.extra,
-                                         first_line=max(first, 1))
+                                         first_line=first)
                 if uri == pages.ABOUT_PAGE:
                     out = pages.about(out, self, config, files)
         except Exception as e:  # noqa: BLE001

@@ -194,7 +194,11 @@ class MathRenderer:
 
     def render_html(self, page_html: str, where: str) -> str:
         """A built page with every formula rendered (see the module's docstring for what is found)."""
-        out = _INLINE.sub(lambda m: self.render(_tex(m.group(1)), False, where), page_html)
+        # A short formula keeps the punctuation after it on its line (a lone "." or "," opening a line on a
+        # phone); a long one stays free to break between its terms.
+        out = _INLINE_PUNCT.sub(lambda m: f'<span class="gd-nobr">{m.group(1)}{m.group(3)}</span>'
+                                if len(m.group(2)) <= NOBR_MAX else m.group(0), page_html)
+        out = _INLINE.sub(lambda m: self.render(_tex(m.group(1)), False, where), out)
         out = _DISPLAY.sub(lambda m: self.display_box(_tex(m.group(1)), where, "div"), out)
         out = _in_markdown_cells(out, lambda text: self._dollars(text, where))
         return label_math_only(out)
@@ -214,6 +218,8 @@ class MathRenderer:
 
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.*?)\\\)</span>', re.S)
+_INLINE_PUNCT = re.compile(r'(<span class="arithmatex">\\\((.*?)\\\)</span>)([.,;:!?)]+)', re.S)
+NOBR_MAX = 40  # characters of TeX: up to this a formula is kept whole with its punctuation
 _DISPLAY = re.compile(r'<div class="arithmatex">\s*\\\[(.*?)\\\]\s*</div>', re.S)
 _DOLLARS_DISPLAY = re.compile(r"(?<![\\$])\$\$(.+?)(?<!\\)\$\$", re.S)
 _DOLLARS_INLINE = re.compile(r"(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$(?!\$)", re.S)

@@ -17,7 +17,7 @@ The notebooks are kept as jupytext percent-format sources,
 * :func:`slim_page` cleans the HTML mkdocs-jupyter makes: it drops the
   ~590 KB of JupyterLab CSS and the MathJax and mermaid loaders inlined into
   every page (the book renders ``$...$`` with KaTeX at build time,
-  :mod:`gdbook.book.katex`, and ``docs/assets/stylesheets/notebooks.css``
+  :mod:`gdbook.book.katex`, and ``docs/assets/stylesheets/gdbook.css``
   styles the cells), replaces random ids, and adds the download links.
 """
 

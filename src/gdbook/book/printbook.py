@@ -89,7 +89,7 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
     out = re.sub(r'\b(href|src|srcset)="([^"]*)"', link, out)  # srcset: one URL (the phone drawing)
     out = re.sub(r"<details(?![^>]*\b(?:open|gd-diagram-text)\b)", "<details open", out)
     # Paper is light: one figure per place, the light one, on a white card
-    # (print.css) so it also reads on screen in the dark scheme.  This halves
+    # (gdbook.css) so it also reads on screen in the dark scheme.  This halves
     # the weight of a page that carries every figure of the book.
     out = re.sub(r'<picture class="gd-dark">.*?</picture>', "", out, flags=re.S)
     # A live figure (render.figure_markdown(live=...)) is its static figure on paper: no controls, no scripts.

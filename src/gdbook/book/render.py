@@ -165,6 +165,11 @@ def figure_markdown(fig: Any, page_uri: str, caption: str | None, live: str | No
     return "\n".join(parts)
 
 
+def body_first_line(file_text: str, body: str) -> int:
+    """The line of the file on which ``body`` (the file without its front matter, as MkDocs hands it over) starts."""
+    return max(file_text.count("\n") - body.count("\n") + 1, 1)
+
+
 def render_page(source: str, page_uri: str, results: Mapping[str, Any], figures: Mapping[str, Any],
                 env: jinja2.Environment, extra: Mapping[str, Any] | None = None, first_line: int = 1) -> str:
     """Render one page template; errors name the page, the line and the key.

@@ -14,6 +14,7 @@ from typing import Any
 
 from cycler import cycler
 from matplotlib import ticker
+from matplotlib.transforms import offset_copy
 from matplotlib.figure import Figure
 
 from gdbook.core import fmt
@@ -219,3 +220,35 @@ def rasterize_dense(fig: Figure) -> bool:
                 artist.set_rasterized(True)
                 changed = True
     return changed
+
+
+NOTEBOOK_GREY = "#808080"
+
+
+def notebook_style() -> dict[str, Any]:
+    """matplotlib settings for the notebooks' plots, which the site shows on a light and on a dark page alike:
+    no background of their own, mid-grey text, colours that keep their contrast on both, and log axes labelled
+    1, 10, 100 rather than 10⁰.  ``plt.rcParams.update(notebook_style())``."""
+    grey = NOTEBOOK_GREY
+    return {
+        "figure.facecolor": "none", "axes.facecolor": "none", "savefig.facecolor": "none",
+        "text.color": grey, "axes.labelcolor": grey, "axes.edgecolor": grey,
+        "xtick.color": grey, "ytick.color": grey, "grid.color": grey, "grid.alpha": 0.3, "axes.grid": True,
+        "legend.frameon": False, "axes.formatter.min_exponent": 3,
+        "axes.prop_cycle": cycler(color=["#E69F00", "#3B8BD0", "#009E73", "#CC79A7", "#D55E00"]),
+    }
+
+
+def legend_below(ax, gap: float = 6.0, **kw: Any):
+    """A legend under the axes, just below its tick labels and x label.
+
+    Placed in points from the axes' bottom edge rather than as a fraction of its height, so it clears the
+    labels in every layout (a fraction that clears them on a tall desktop plot lands on them in a short phone
+    one).  Call it after the labels are set and before the layout is tightened."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
+    with_labels = ax.get_tightbbox(renderer)
+    drop = (axes_box.y0 - with_labels.y0) * 72 / fig.dpi + gap
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                     bbox_transform=offset_copy(ax.transAxes, fig=fig, y=-drop, units="points"), **kw)

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 
 def true_line_label(d) -> str:
@@ -26,7 +26,7 @@ def scatter(r, theme: Theme):
     ax.plot(xs, line, color=theme.c("truth"), lw=2, label=true_line_label(d))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1 if theme.phone else 3, frameon=False)
+    legend_below(ax, ncol=1 if theme.phone else 3, frameon=False)
     return fig
 
 
@@ -56,7 +56,7 @@ def noise(r, theme: Theme):
         ax.axvline(k * sigma, color=theme.fg, lw=0.8, ls=":")
     ax.set_xlabel("noise ε = y − (line at x)")
     ax.set_ylabel("density")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1 if theme.phone else 2, frameon=False)
+    legend_below(ax, ncol=1 if theme.phone else 2, frameon=False)
     return fig
 
 

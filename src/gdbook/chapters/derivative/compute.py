@@ -39,14 +39,14 @@ def curve_derivation() -> dict:
     """f'(x) for f(x) = x³/3 − x from the definition, and the exact error of the difference quotient."""
     lines = prove([
         Step(rf"{LIM} \frac{{\frac{{(x+h)^{{3}}}}{{3}} - (x+h) - \left(\frac{{x^{{3}}}}{{3}} - x\right)}}{{h}}",
-             "Put x + h and x into f."),
+             r"Put \(x + h\) and \(x\) into \(f\)."),
         Step(rf"{LIM} \frac{{\frac{{x^{{3}} + 3x^{{2}}h + 3xh^{{2}} + h^{{3}}}}{{3}} - x - h - \frac{{x^{{3}}}}{{3}} + x}}{{h}}",
-             "Expand (x + h)³ = x³ + 3x²h + 3xh² + h³ and remove the brackets."),
+             r"Expand \((x + h)^3 = x^3 + 3x^2h + 3xh^2 + h^3\) and remove the brackets."),
         Step(rf"{LIM} \frac{{x^{{2}}h + xh^{{2}} + \frac{{h^{{3}}}}{{3}} - h}}{{h}}",
-             "x³/3 cancels −x³/3, and x cancels −x."),
+             r"\(x^3/3\) cancels \(-x^3/3\), and \(x\) cancels \(-x\)."),
         Step(rf"{LIM} \left(x^{{2}} - 1 + xh + \frac{{h^{{2}}}}{{3}}\right)",
-             "Every term on top has a factor h: cancel it."),
-        Step(r"x^{2} - 1", "As h goes to 0, xh and h²/3 go to 0."),
+             r"Every term on top has a factor \(h\): cancel it."),
+        Step(r"x^{2} - 1", r"As \(h\) goes to 0, \(xh\) and \(h^2/3\) go to 0."),
     ], SYMS, what="the derivative of x³/3 − x", start=sp.Limit((CURVE.subs(x, x + h) - CURVE) / h, h, 0),
         end=sp.diff(CURVE, x))
     error = checked(r"xh + \frac{h^{2}}{3}", (CURVE.subs(x, x + h) - CURVE) / h - sp.diff(CURVE, x), SYMS,
@@ -59,10 +59,10 @@ def quadratic_derivation() -> dict:
     """q'(w) = 2Aw + B for q(w) = Aw² + Bw + C, from the definition."""
     q = A * w**2 + B * w + C
     lines = prove([
-        Step(rf"{LIM} \frac{{A \cdot (w+h)^{{2}} + B \cdot (w+h) + C - (Aw^{{2}} + Bw + C)}}{{h}}", "Put w + h and w into q."),
-        Step(rf"{LIM} \frac{{2Awh + Ah^{{2}} + Bh}}{{h}}", "Expand (w + h)² = w² + 2wh + h²; Aw², Bw and C cancel."),
-        Step(rf"{LIM} \left(2Aw + B + Ah\right)", "Cancel the common factor h."),
-        Step(r"2Aw + B", "Ah goes to 0 with h."),
+        Step(rf"{LIM} \frac{{A \cdot (w+h)^{{2}} + B \cdot (w+h) + C - (Aw^{{2}} + Bw + C)}}{{h}}", r"Put \(w + h\) and \(w\) into \(L(w) = Aw^2 + Bw + C\)."),
+        Step(rf"{LIM} \frac{{2Awh + Ah^{{2}} + Bh}}{{h}}", r"Expand \((w + h)^2 = w^2 + 2wh + h^2\); \(Aw^2\), \(Bw\) and \(C\) cancel."),
+        Step(rf"{LIM} \left(2Aw + B + Ah\right)", r"Cancel the common factor \(h\)."),
+        Step(r"2Aw + B", r"\(Ah\) goes to 0 with \(h\)."),
     ], SYMS, what="the derivative of a quadratic", start=sp.Limit((q.subs(w, w + h) - q) / h, h, 0),
         end=sp.diff(q, w))
     return {"function": checked("Aw^{2} + Bw + C", q, SYMS), "lines": lines,

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 ROLE = {"negative": "test", "zero": "truth", "positive": "train"}
 
@@ -34,7 +34,7 @@ def tangents(r, theme: Theme):
 def _legend(ax, theme: Theme, ncol: int = 1) -> None:
     """Inside the plot on a wide screen; below it on a phone, where the plot is too narrow to share."""
     if theme.phone:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1, handlelength=1.6)
+        legend_below(ax, ncol=1, handlelength=1.6)
     else:
         ax.legend(loc="upper left", ncol=ncol, handlelength=1.8)
 
@@ -61,7 +61,7 @@ def loss(r, theme: Theme):
     ax.set_ylabel("loss L(w)")
     ax.set_ylim(bottom=0)
     if theme.phone:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), handlelength=1.6)
+        legend_below(ax, handlelength=1.6)
     else:
         ax.legend(loc="upper center", handlelength=1.8)
     return fig

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib import ticker
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 EIGEN_STEPS = 12  # updates shown in the eigen-direction figure
 
@@ -63,7 +63,7 @@ def runs(r, theme: Theme):
         _plain_symlog(ax)
     a3.set_xlabel("update t")
     a1.set_title("loss (log scale)", loc="left", fontsize="medium")
-    a2.set_title("w and b zigzag above 1/λmax", loc="left", fontsize="medium")
+    a2.set_title("w and b zigzag above 1/λₘₐₓ", loc="left", fontsize="medium")
     fig.legend(loc="outside lower center", ncols=1 if theme.phone else 2)
     return fig
 
@@ -102,19 +102,22 @@ def eigen(r, theme: Theme):
     a1.axhline(0, color=theme.fg, lw=0.8)
     a1.set_ylabel("cₜ / c₀ (symlog scale)")
     _plain_symlog(a1)
-    a1.set_title("along vmax: times 1 − ηλmax per update", loc="left", fontsize="medium")
+    a1.set_title("along vₘₐₓ: times 1 − ηλₘₐₓ per update", loc="left", fontsize="medium")
     a2.axhline(0, color=theme.fg, lw=0.8)
     a2.set_ylabel("dₜ / d₀")
     a2.set_xlabel("update t")
-    a2.set_title("along vmin: times 1 − ηλmin per update", loc="left", fontsize="medium")
+    a2.set_title("along vₘᵢₙ: times 1 − ηλₘᵢₙ per update", loc="left", fontsize="medium")
     fig.legend(loc="outside lower center", ncols=1)
     return fig
 
 
 def eigen_alt(r) -> str:
     d = r["divergence"]
+    def factor(v: float) -> str:  # a factor that is zero but for rounding is said to be zero
+        return "0" if fmt.rounding(v) else fmt.num(v, 3)
+
     parts = [f"at {fmt.num(q['multiple'], 3)}·η* the component along the steepest eigenvector is multiplied by "
-             f"{fmt.num(q['top_ratio_observed'], 3)} in the first update (predicted {fmt.num(q['factor_max'], 3)})"
+             f"{factor(q['top_ratio_observed'])} in the first update (predicted {factor(q['factor_max'])})"
              for q in d["runs"]]
     return (f"Two panels over the first {EIGEN_STEPS} updates. Top: the error component along vmax, relative to "
             f"its start, on a symmetric log scale; " + "; ".join(parts) + ". Bottom: the component along vmin "
@@ -145,7 +148,7 @@ def start(r, theme: Theme):
     ax.set_xlabel("update t")
     ax.set_ylabel("excess loss L − L* (log scale)")
     ax.set_title(f"η = {fmt.num(c['multiple'])}·η*", loc="left", fontsize="medium")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=1)
+    legend_below(ax, ncols=1)
     ax.margins(y=0.15)
     return fig
 
@@ -176,9 +179,9 @@ def sweep(r, theme: Theme):
     ax.plot(lr[div], np.full(int(div.sum()), 0.94), "X", ms=7, color=theme.c("test"), transform=top,
             label=f"diverged: loss passed {fmt.num(d['bound'])}", clip_on=False)
     ax.axvline(d["lr_best"], color=theme.c("truth"), lw=1.2, ls=":",
-               label=f"fastest η = 2/(λmin + λmax) = {fmt.num(d['lr_best'], 4)}")
+               label=f"fastest η = 2/(λₘᵢₙ + λₘₐₓ) = {fmt.num(d['lr_best'], 4)}")
     ax.axvline(d["lr_critical"], color=theme.c("accent"), lw=1.8,
-               label=f"predicted η* = 2/λmax = {fmt.num(d['lr_critical'], 4)}")
+               label=f"predicted η* = 2/λₘₐₓ = {fmt.num(d['lr_critical'], 4)}")
     ax.axvline(sw["observed_boundary"], color=theme.fg, lw=1.2, ls="--",
                label=f"observed boundary = {fmt.num(sw['observed_boundary'], 4)}")
     ax.axvline(d["lr_book"], color=theme.c("neutral"), lw=1.0, ls="-.", label=f"the book's η = {fmt.num(d['lr_book'])}")
@@ -187,7 +190,7 @@ def sweep(r, theme: Theme):
     if ok.any():
         lo = float(np.min(excess[ok]))
         ax.set_ylim(lo / 30, float(np.max(excess[ok])) * 1e3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=1)
+    legend_below(ax, ncols=1)
     return fig
 
 

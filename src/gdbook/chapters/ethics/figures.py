@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 
 def truncation(r, theme: Theme):
@@ -32,7 +32,7 @@ def truncation(r, theme: Theme):
             color=theme.fg, fontsize=theme.small, va="bottom")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1 if theme.phone else 2)
+    legend_below(ax, ncols=1 if theme.phone else 2)
     return fig
 
 
@@ -71,7 +71,7 @@ def error_by_region(r, theme: Theme):
     ax.set_ylabel("test MSE")
     ax.grid(axis="x", visible=False)
     ax.margins(y=0.15)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1)
+    legend_below(ax, ncols=1)
     return fig
 
 

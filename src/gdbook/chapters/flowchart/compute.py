@@ -264,6 +264,15 @@ def _box(s: Step, visits: dict[str, int] | None) -> str:
     return f"{s.id}{left}{text.replace(chr(34), '#quot;')}{right}"
 
 
+def one_line(label: str) -> str:
+    """A box's label on one line: its lines joined by spaces, two assignments in a row by a comma."""
+    lines = label.split("<br>")
+    out = lines[0]
+    for prev, line in zip(lines, lines[1:]):
+        out += (", " if "←" in prev and "←" in line else " ") + line
+    return out
+
+
 def mermaid(program: Program | None = None, visits: dict[str, int] | None = None) -> str:
     """The mermaid source of the flowchart of ``program`` (default :data:`PROGRAM`), with run counts if given."""
     program = PROGRAM if program is None else program
@@ -311,7 +320,7 @@ def flowchart_section(s: Settings, deps: dict) -> dict:
     other, other_visits = run_program(s, lr=OTHER_EXIT[side] * lr_limit)
     if (other.stopped == "diverged") == (side == "below"):
         raise BuildError(f"the second run at {OTHER_EXIT[side]}·η* stopped as '{other.stopped}', not by the other exit")
-    steps = [{"id": x.id, "label": x.label.replace("<br>", " "), "calls": x.calls, "shape": x.shape,
+    steps = [{"id": x.id, "label": one_line(x.label), "calls": x.calls, "shape": x.shape,
               "loop": x.loop, "visits": visits[x.id], "visits_other": other_visits[x.id]} for x in PROGRAM.steps]
     return {
         "mermaid": mermaid(PROGRAM),

@@ -13,7 +13,7 @@ from matplotlib.legend_handler import HandlerTuple
 
 from gdbook.core import fmt
 from gdbook.core.paths import box, draw_contours, equal_window, fading_path, log_ticks
-from gdbook.core.plotting import Theme, draw_sets, line_label
+from gdbook.core.plotting import Theme, draw_sets, line_label, legend_below
 
 STATUS_WORDS = {
     "converged": "converges",
@@ -44,7 +44,7 @@ def path(r, theme: Theme):
     v = g["_eigvec"][:, 0]
     reach = np.hypot(window[1] - window[0], window[3] - window[2])
     ax.plot([cf["w"] - reach * v[0], cf["w"] + reach * v[0]], [cf["b"] - reach * v[1], cf["b"] + reach * v[1]],
-            color=theme.fg, lw=0.9, ls=(0, (5, 4)), label="valley floor (direction of λmin)")
+            color=theme.fg, lw=0.9, ls=(0, (5, 4)), label="valley floor (direction of λₘᵢₙ)")
     if g["zigzag"]:
         # each update crosses the valley: old crossings pale, recent ones solid, the first few numbered
         fading_path(ax, ws[:k], bs[:k], theme.c("full_batch"), lw=1.3)
@@ -64,7 +64,7 @@ def path(r, theme: Theme):
     ax.set_xlabel("weight w")
     ax.set_ylabel("bias b")
     ax.grid(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1 if theme.phone else 2)
+    legend_below(ax, ncol=1 if theme.phone else 2)
     fig.tight_layout()
     return fig
 
@@ -102,7 +102,7 @@ def loss(r, theme: Theme):
     log_ticks(ax.yaxis, float(both.min()) * 0.9, float(both.max()) * 1.1)
     ax.set_xlabel("update t (full batch: one update = one epoch)")
     ax.set_ylabel("MSE (log scale)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1 if theme.phone else 2)
+    legend_below(ax, ncol=1 if theme.phone else 2)
     fig.tight_layout()
     return fig
 
@@ -189,7 +189,7 @@ def fit(r, theme: Theme):
     ax.set_ylim(y.min() - pad, y.max() + pad)  # the data decide the frame, even when the line runs off it
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1 if theme.phone else 2)
+    legend_below(ax, ncol=1 if theme.phone else 2)
     fig.tight_layout()
     return fig
 

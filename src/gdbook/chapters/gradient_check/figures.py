@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 
 def _panel(ax, theme: Theme, h, fwd, cen, refs, chosen_h, best_c, title):
@@ -26,7 +26,7 @@ def _panel(ax, theme: Theme, h, fwd, cen, refs, chosen_h, best_c, title):
     ax.set_xlabel("step size h")
     ax.set_ylabel("|numeric − analytic|")
     ax.set_title(title, loc="left", fontsize="medium")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1 if theme.phone else 2)
+    legend_below(ax, ncols=1 if theme.phone else 2)
 
 
 def step_size(r, theme: Theme):

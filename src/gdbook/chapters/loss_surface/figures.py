@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 
 def _contours(ax, ws, bs, Z, lv, theme: Theme, label_every: int = 3):
@@ -81,8 +81,8 @@ def contours(r, theme: Theme):
 
     # the valley's axes through the minimum
     t = np.array([-span, span])
-    for key, style, name in (("slow", (0, (6, 3)), "λmin direction (valley floor)"),
-                             ("fast", (0, (2, 2)), "λmax direction (across)")):
+    for key, style, name in (("slow", (0, (6, 3)), "λₘᵢₙ direction (valley floor)"),
+                             ("fast", (0, (2, 2)), "λₘₐₓ direction (across)")):
         v = ls[key]
         ax.plot(ls["w_star"] + t * v[0], ls["b_star"] + t * v[1], color=theme.c("truth" if key == "slow" else "train"),
                 ls=style, lw=1.6, label=name)
@@ -99,7 +99,7 @@ def contours(r, theme: Theme):
     _square(ax, win)
     ax.set_xlabel("weight w")
     ax.set_ylabel("bias b")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=1 if theme.phone else 2, frameon=False)
+    legend_below(ax, ncol=1 if theme.phone else 2, frameon=False)
     return fig
 
 
@@ -129,7 +129,7 @@ def slices(r, theme: Theme):
     ax.axhline(ls["l_star"], color=theme.fg, lw=0.8, ls=":")
     ax.set_xlabel("distance t from the minimum")
     ax.set_ylabel("L")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, frameon=False)
+    legend_below(ax, ncol=1, frameon=False)
     return fig
 
 

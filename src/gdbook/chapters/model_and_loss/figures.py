@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme, draw_sets
+from gdbook.core.plotting import Theme, draw_sets, legend_below
 
 
 def residuals(r, theme: Theme):
@@ -28,7 +28,7 @@ def residuals(r, theme: Theme):
     ax.plot(xs, g["b"] + g["w"] * xs, color=theme.c("initial"), lw=2.4, label=f"initial guess ŷ = {g['line_text']}")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1 if theme.phone else 2, frameon=False)
+    legend_below(ax, ncol=1 if theme.phone else 2, frameon=False)
     return fig
 
 
@@ -56,7 +56,7 @@ def lines(r, theme: Theme):
             label=f"true line y = {d['line_text']}")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1 if theme.phone else 2, frameon=False)
+    legend_below(ax, ncol=1 if theme.phone else 2, frameon=False)
     return fig
 
 

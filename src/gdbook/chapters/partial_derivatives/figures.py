@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from gdbook.core import fmt
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 
 def gradient(r, theme: Theme):
@@ -32,12 +32,12 @@ def gradient(r, theme: Theme):
     ax.annotate("", xy=tip, xytext=(pt["x"], pt["y"]), zorder=6,
                 arrowprops=dict(arrowstyle="-|>", color=theme.c("test"), lw=2.4, mutation_scale=16, shrinkA=0, shrinkB=0))
     ax.plot([pt["x"]], [pt["y"]], "o", color=theme.c("test"), markersize=6, zorder=7)
-    ax.annotate(f"∇z({fmt.num(pt['x'])}, {fmt.num(pt['y'])}) = ({fmt.num(pt['dzdx'])}, {fmt.num(pt['dzdy'])})",
-                tip, xytext=(4, 4), textcoords="offset points", ha="center" if theme.phone else "left", va="bottom",
-                color=theme.c("test"), fontsize=theme.small, zorder=8)
+    # The highlighted arrow's value as the plot's title: beside the arrow it would cross the contours or the slice.
+    ax.set_title(f"highlighted: ∇z({fmt.num(pt['x'])}, {fmt.num(pt['y'])}) = ({fmt.num(pt['dzdx'])}, {fmt.num(pt['dzdy'])})",
+                 loc="left", color=theme.c("test"), fontsize="medium")
     ax.axhline(p["slice"]["y0"], color=theme.c("initial"), linewidth=1.2, linestyle="--")
     lim = p["grid"]["lim"]
-    ax.set_xlim(-lim, lim + (1.4 if not theme.phone else 0.3))
+    ax.set_xlim(-lim, lim + 0.3)
     ax.set_ylim(-lim, lim + 0.8)
     ax.set_xlabel("x")
     ax.set_ylabel("y")
@@ -68,7 +68,7 @@ def slice_(r, theme: Theme):
     ax.set_xlabel(f"x  (y held at {fmt.num(p['slice']['y0'])})")
     ax.set_ylabel("z")
     if theme.phone:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18))
+        legend_below(ax)
     else:
         ax.legend(loc="upper center")
     return fig

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from gdbook.core import fmt
 from gdbook.core.paths import box, draw_contours, equal_window, fading_path, log_ticks
-from gdbook.core.plotting import Theme
+from gdbook.core.plotting import Theme, legend_below
 
 LAST = 40  # updates of the too-large step's path that its figure draws
 
@@ -64,8 +64,8 @@ def cost(r, theme: Theme):
     ax.set_ylabel("training MSE (log scale)")
     handles, labels = ax.get_legend_handles_labels()
     order = [2, 1, 0, 3, 4]
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper center",
-              bbox_to_anchor=(0.5, -0.17), ncol=1 if theme.phone else 2)
+    legend_below(ax, handles=[handles[i] for i in order], labels=[labels[i] for i in order],
+                 ncol=1 if theme.phone else 2)
     fig.tight_layout()
     return fig
 
@@ -213,7 +213,7 @@ def overshoot(r, theme: Theme):
             fontsize=theme.small, color=theme.fg)
     ax.set_xlabel("x of the example (dots: the training points)")
     ax.set_ylabel("new residual ÷ old, 1 − 2η(1 + x²)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    legend_below(ax, ncol=2)
     fig.tight_layout()
     return fig
 
@@ -246,7 +246,7 @@ def large(r, theme: Theme):
     plain_log_y(a1, np.concatenate([positive(g["_train_loss"]) for g in (sg["large"], sg["decay"], sg["sgd"])]))
     a1.set_xlabel("update t (one example each)")
     a1.set_ylabel("training MSE (log scale)")
-    a1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    legend_below(a1, ncol=2)
     g = sg["large"]
     k = min(LAST, len(g["_w"]) - 1)  # the last k updates: a thousand jumps this large would cover the map
     tail = {"_w": g["_w"][-k - 1:], "_b": g["_b"][-k - 1:]}
@@ -265,9 +265,9 @@ def large_alt(r) -> str:
         return f"ends at {fmt.num(run_['train_mse'])}"
 
     return (
-        f"Left: training MSE of three stochastic runs over {fmt.integer(s['n_iters_set'])} updates, log scale, from the "
+        f"First panel: training MSE of three stochastic runs over {fmt.integer(s['n_iters_set'])} updates, log scale, from the "
         f"start {fmt.num(s['initial_train_mse'])} (minimum {fmt.num(sg['min_train_mse'])}). With η = {fmt.num(g['lr'])} the "
-        f"run {ending(g)}; with the decaying step it {ending(d)}; with η = {fmt.num(s['lr'])} it {ending(s)}. Right: the "
+        f"run {ending(g)}; with the decaying step it {ending(d)}; with η = {fmt.num(s['lr'])} it {ending(s)}. Second panel: the "
         f"last {min(LAST, len(g['_w']) - 1)} updates of the run at η = {fmt.num(g['lr'])} on the loss contours, pale for "
         f"earlier ones: jumps as long as the distance from the start to the minimum."
     )

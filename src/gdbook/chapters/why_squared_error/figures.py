@@ -21,11 +21,11 @@ def likelihood(r, theme: Theme):
     bottom.set_xlabel("weight w (b = b*, σ² = σ̂²)")
     for ax in (top, bottom):
         ax.axvline(q["w_star"], color=theme.fg, lw=1.0, ls=":")
-    top.plot([q["w_star"]], [q["l_star"]], "*", color=theme.fg, ms=13, label=f"least squares, w* = {fmt.num(q['w_star'])}")
-    bottom.plot([q["ml"]["w"]], [q["ml"]["ell"]], "o", ms=9, mfc="none", mec=theme.c("initial"), mew=2,
-                label=f"maximum found numerically, w = {fmt.num(q['ml']['w'])}")
-    top.legend(loc="upper center", frameon=False)
-    bottom.legend(loc="lower center", frameon=False)
+    # Each panel says what its marker is in its title: a legend inside the plot would sit among the data.
+    top.plot([q["w_star"]], [q["l_star"]], "*", color=theme.fg, ms=13)
+    top.set_title(f"★ least squares, w* = {fmt.num(q['w_star'])}", loc="left", fontsize="medium")
+    bottom.plot([q["ml"]["w"]], [q["ml"]["ell"]], "o", ms=9, mfc="none", mec=theme.c("initial"), mew=2)
+    bottom.set_title(f"○ maximum found numerically, w = {fmt.num(q['ml']['w'])}", loc="left", fontsize="medium")
     fig.align_ylabels((top, bottom))
     fig.tight_layout()
     return fig
@@ -53,14 +53,14 @@ def constant(r, theme: Theme):
     ab = np.mean(np.abs(y[None, :] - cs[:, None]), axis=1)
     fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=theme.size((6.4, 5.2), (4.6, 6.2)))
     top.plot(cs, sq, color=theme.c("train"), lw=2.2)
-    top.axvline(k["mean"], color=theme.c("train"), lw=1.2, ls="--", label=f"mean ȳ = {fmt.num(k['mean'])}")
+    top.axvline(k["mean"], color=theme.c("train"), lw=1.2, ls="--")
+    top.set_title(f"dashed: the mean ȳ = {fmt.num(k['mean'])}", loc="left", fontsize="medium")
     top.set_ylabel("mean of (yᵢ − c)²")
     bottom.plot(cs, ab, color=theme.c("test"), lw=2.2)
-    bottom.axvline(k["median"], color=theme.c("test"), lw=1.2, ls="--", label=f"median = {fmt.num(k['median'])}")
+    bottom.axvline(k["median"], color=theme.c("test"), lw=1.2, ls="--")
+    bottom.set_title(f"dashed: the median = {fmt.num(k['median'])}", loc="left", fontsize="medium")
     bottom.set_ylabel("mean of |yᵢ − c|")
     bottom.set_xlabel("the constant prediction c")
-    for ax in (top, bottom):
-        ax.legend(loc="upper right", frameon=False)
     fig.align_ylabels((top, bottom))
     fig.tight_layout()
     return fig
