@@ -47,12 +47,26 @@
     });
   }, { rootMargin: "50% 0px" });
   var watched = new WeakSet();
+  // A table below the first screen is laid out only when it comes near (gdbook.css): its wrapper can
+  // be measured before its table has a size.  When the table's box gets its size, measure again.
+  var owner = new WeakMap();
+  var sized = new ResizeObserver(function (entries) {
+    entries.forEach(function (e) {
+      var box = owner.get(e.target);
+      if (box && near.has(box)) check(box);
+    });
+  });
 
   function watchBoxes() {
     document.querySelectorAll(BOXES).forEach(function (box) {
       if (!watched.has(box)) {
         watched.add(box);
         watcher.observe(box);
+        var inner = box.classList.contains("md-typeset__scrollwrap") ? box.firstElementChild : null;
+        if (inner) {
+          owner.set(inner, box);
+          sized.observe(inner);
+        }
       }
     });
   }

@@ -20,7 +20,7 @@ import sympy as sp
 
 from gdbook.core.steps import M, P, tex
 from gdbook.core.errors import BuildError
-from gdbook.core.formula import same
+from gdbook.core.formula import checked, same
 
 x, y = sp.symbols("x y", positive=True)
 KINDS = {"derivative": 1, "rules": 2, "worked": 3, "partial": 4}
@@ -118,8 +118,12 @@ def _rules(rng: np.random.Generator, i: int) -> dict:
     if rule == "product":
         df, dg = sp.diff(f, x), sp.diff(g, x)
         fun, answer = f * g, df * g + f * dg
+        # The terms in the rule's order, f'g then fg' (SymPy would sort them), read back by SymPy.
+        second = L(f * dg)
+        shown = checked(f"{L(df * g)} {'-' if second.startswith('-') else '+'} {second.lstrip('-')}", answer,
+                        {"x": x}, what=f"rules exercise {i}")
         steps = [rf"f = {L(f)},\quad g = {L(g)}", rf"f' = {L(df)},\quad g' = {L(dg)}",
-                 rf"(fg)' = f'g + fg' = {L(answer)}"]
+                 rf"(fg)' = f'g + fg' = {shown}"]
     elif rule == "quotient":
         df, dg = sp.diff(f, x), sp.diff(g, x)
         fun, answer = f / g, (df * g - f * dg) / g**2
@@ -148,7 +152,7 @@ def _rules(rng: np.random.Generator, i: int) -> dict:
     at = {x: sp.Rational(int(rng.integers(2, 9)), 4)}
     _check("rules", i, fun, x, answer, at)
     return {"question": rf"y = {L(fun)}", "ask": f"Differentiate (the {rule} rule{' and the chain rule' if rule in ('exponential', 'logarithm', 'trig') else ''}).",
-            "steps": steps, "answer": L(answer), "rule": rule}
+            "steps": steps, "answer": shown if rule == "product" else L(answer), "rule": rule}
 
 
 # --- chapter 3: sums of powers, negative and fractional exponents -------------
