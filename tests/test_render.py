@@ -130,8 +130,8 @@ def test_precision_policy_in_the_formatters():
     assert fmt.fixed(-0.00001, 4) == "0.0000" and fmt.num(-0.0) == "0"  # no signed zero
     assert fmt.sci(1.83) == "1.83" and fmt.sci(-2.5, 2) == "\u22122.5"  # no × 10⁰
     assert fmt.num(3.0) == "3" and fmt.num(2.99971) == "3.000"
-    assert fmt.gap(2.3e-16) == "within rounding (below 10\u207b\u00b9\u00b2)"
-    assert fmt.gap(5.3e-15, 100.0) == "within rounding (below 10\u207b\u00b9\u00b2)"
+    assert fmt.gap(2.3e-16) == "within rounding, below 10\u207b\u00b9\u00b2"
+    assert fmt.gap(5.3e-15, 100.0) == "within rounding, below 10\u207b\u00b9\u00b2"
     assert fmt.gap(2.3e-5) == "2.3 × 10\u207b\u2075"
     assert fmt.rounding(1e-14) and not fmt.rounding(1e-9)
 

@@ -265,7 +265,7 @@
   /* fmt.gap */
   function gap(x, scale, sig) {
     scale = Math.abs(check(scale === undefined ? 1.0 : scale)) || 1.0;
-    if (Math.abs(check(x)) <= ROUNDING * Math.max(scale, 1.0)) return "within rounding (below 10" + expText(-12) + ")";
+    if (Math.abs(check(x)) <= ROUNDING * Math.max(scale, 1.0)) return "within rounding, below 10" + expText(-12);
     return sci(x, sig === undefined ? 2 : sig);
   }
 

@@ -93,11 +93,11 @@ def sci(x: object, sig: int = 3) -> str:
 def gap(x: object, scale: object = 1.0, sig: int = 2) -> str:
     """A difference that may be floating-point rounding: "within rounding" below ``ROUNDING`` × scale.
 
-    ``{{ (a - b) | gap(a) }}`` reads "2.3 × 10⁻⁵", or "within rounding (below 10⁻¹²)".
+    ``{{ (a - b) | gap(a) }}`` reads "2.3 × 10⁻⁵", or "within rounding, below 10⁻¹²".
     """
     x, scale = _check(x), abs(_check(scale)) or 1.0
     if abs(x) <= ROUNDING * max(scale, 1.0):
-        return f"within rounding (below 10{_superscript(str(int(math.log10(ROUNDING))))})"
+        return f"within rounding, below 10{_superscript(str(int(math.log10(ROUNDING))))}"
     return sci(x, sig)
 
 

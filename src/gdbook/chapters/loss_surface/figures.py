@@ -37,10 +37,10 @@ def bowl(r, theme: Theme):
     ax.set_xlabel("w", labelpad=6)
     ax.set_ylabel("b", labelpad=6)
     ax.set_zlabel("L(w, b)", labelpad=8)
-    ax.set_box_aspect((1, 1, 0.7), zoom=0.85)
+    ax.set_box_aspect((1, 1, 0.7), zoom=0.72 if theme.phone else 0.85)  # smaller on a phone: the labels stay inside
     ax.view_init(elev=28, azim=-58)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-        axis.set_major_locator(plt.MaxNLocator(4))
+        axis.set_major_locator(plt.MaxNLocator(3 if theme.phone else 4))
         axis.pane.fill = False
         axis.pane.set_edgecolor(theme.grid)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2, frameon=False)

@@ -34,36 +34,36 @@ def problems() -> list[dict]:
     inner = A(x**2, M(x, y))
     return [
         {"id": "partial-1", "title": "Problem 1: a quadratic in x and y", "function": z1, "by": {
-            "x": [Terms("Differentiate term by term, y constant", "With y held constant, −3xy is a constant times x "
-                        "and 4y² is a constant.", ((M(2, x**2), M(4, x), "power rule"), (M(-3, x, y), M(-3, y), HELD),
+            "x": [Terms("Differentiate term by term, y constant", r"With \(y\) held constant, \(-3xy\) is a constant times \(x\) "
+                        r"and \(4y^2\) is a constant.", ((M(2, x**2), M(4, x), "power rule"), (M(-3, x, y), M(-3, y), HELD),
                                                    (M(4, y**2), 0, "constant rule"))),
                   Combine("Combine", "Add the terms.", "sum", A(M(4, x), M(-3, y), 0)),
                   Rewrite("Simplify", "Drop the zero.", A(M(4, x), M(-3, y)))],
-            "y": [Terms("Differentiate term by term, x constant", "With x held constant, 2x² is a constant and −3xy "
-                        "is a constant times y.", ((M(2, x**2), 0, "constant rule"), (M(-3, x, y), M(-3, x), HELD),
+            "y": [Terms("Differentiate term by term, x constant", r"With \(x\) held constant, \(2x^2\) is a constant and \(-3xy\) "
+                        r"is a constant times \(y\).", ((M(2, x**2), 0, "constant rule"), (M(-3, x, y), M(-3, x), HELD),
                                                    (M(4, y**2), M(8, y), "power rule"))),
                   Combine("Combine", "Add the terms.", "sum", A(0, M(-3, x), M(8, y))),
                   Rewrite("Simplify", "Drop the zero.", A(M(-3, x), M(8, y)))],
         }, "points": [(1.0, 2.0), (-1.5, 0.5), (2.0, -1.0)]},
         {"id": "partial-2", "title": "Problem 2: fractions in x and y", "function": z2, "by": {
             "x": [Rewrite("Rewrite with negative exponents", "Then the power rule applies to both terms.", z2r),
-                  Terms("Differentiate term by term, y constant", "y⁻¹ and y² are constants here.",
+                  Terms("Differentiate term by term, y constant", r"\(y^{-1}\) and \(y^2\) are constants here.",
                         ((M(x**2, P(y, -1)), M(2, x, P(y, -1)), "power rule"),
                          (M(y**2, P(x, -1)), M(-1, y**2, P(x, -2)), "power rule"))),
                   Combine("Combine", "Add the terms.", "sum", A(M(2, x, P(y, -1)), M(-1, y**2, P(x, -2)))),
                   Rewrite("Back to fractions", "The same derivative as fractions.", A(D(M(2, x), y), M(-1, D(y**2, x**2))))],
             "y": [Rewrite("Rewrite with negative exponents", "Then the power rule applies to both terms.", z2r),
-                  Terms("Differentiate term by term, x constant", "x² and x⁻¹ are constants here.",
+                  Terms("Differentiate term by term, x constant", r"\(x^2\) and \(x^{-1}\) are constants here.",
                         ((M(x**2, P(y, -1)), M(-1, x**2, P(y, -2)), "power rule"),
                          (M(y**2, P(x, -1)), M(2, y, P(x, -1)), "power rule"))),
                   Combine("Combine", "Add the terms.", "sum", A(M(-1, x**2, P(y, -2)), M(2, y, P(x, -1)))),
                   Rewrite("Back to fractions", "The same derivative as fractions.", A(M(-1, D(x**2, y**2)), D(M(2, y), x)))],
         }, "points": [(1.0, 2.0), (0.5, 1.5), (2.0, 3.0)]},
         {"id": "partial-3", "title": "Problem 3: an exponential (chain rule)", "function": z3, "by": {
-            v: [Let("Name the inner function", "The exponent is the inner function u; the outer function is eᵘ.",
+            v: [Let("Name the inner function", r"The exponent is the inner function \(u\); the outer function is \(e^u\).",
                     (("u", inner),), outer=sp.exp(u)),
-                Diff("Differentiate the outer function", "eᵘ is its own derivative.", "z", sp.exp(u), var=u),
-                Diff(f"Differentiate the inner function in {v}", f"{'y' if v == 'x' else 'x'} is held constant.", "u",
+                Diff("Differentiate the outer function", r"\(e^u\) is its own derivative.", "z", sp.exp(u), var=u),
+                Diff(f"Differentiate the inner function in {v}", f"\\({'y' if v == 'x' else 'x'}\\) is held constant.", "u",
                      A(M(2, x), y) if v == "x" else x),
                 Combine("Chain rule", "Outer derivative (at u) times inner derivative.", "chain",
                         M(sp.exp(inner, evaluate=False), A(M(2, x), y)) if v == "x" else M(x, sp.exp(inner, evaluate=False)))]

@@ -32,10 +32,10 @@ def plane(r, theme: Theme):
     ax.set_ylabel("x₂", labelpad=6)
     ax.set_zlabel("y", labelpad=6)
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
-        axis.set_major_locator(plt.MaxNLocator(4))
+        axis.set_major_locator(plt.MaxNLocator(3 if theme.phone else 4))
         axis.pane.fill = False
         axis.pane.set_edgecolor(theme.grid)
-    ax.set_box_aspect((1, 1, 0.8), zoom=0.85)
+    ax.set_box_aspect((1, 1, 0.8), zoom=0.72 if theme.phone else 0.85)  # smaller on a phone: the labels stay inside
     ax.view_init(elev=18, azim=-62)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.04), ncol=1, frameon=False)
     return fig

@@ -48,7 +48,7 @@ def problems() -> list[dict]:
             "id": "diff-2",
             "title": "Problem 2: negative powers", "ask": "Differentiate",
             "derivation": Derivation("diff-2", x, A(D(1, x), D(3, x**2), M(2, x**3)), [
-                Rewrite("Rewrite with negative exponents", "Writing 1/xⁿ as x to the power −n lets the power rule "
+                Rewrite("Rewrite with negative exponents", r"Writing \(1/x^n\) as \(x^{-n}\) lets the power rule "
                         "handle every term.", A(P(x, -1), M(3, P(x, -2)), M(2, x**3))),
                 Terms("Differentiate term by term", "Power rule on each term: the exponent comes down as a factor "
                       "and drops by one, negative exponents included.", (
@@ -69,8 +69,8 @@ def problems() -> list[dict]:
             "derivation": Derivation("diff-3", x, A(sp.root(M(3, x**2), 3, evaluate=False), M(-1, D(1, sp.sqrt(M(5, x), evaluate=False)))), [
                 Rewrite("Rewrite the roots as powers", "A cube root is the power 1/3 and one over a square root "
                         "is the power −1/2.", A(P(M(3, x**2), R(1, 3)), M(-1, P(M(5, x), R(-1, 2))))),
-                Rewrite("Split the powers of products", "(ab)ⁿ = aⁿbⁿ for positive a and b, so each term becomes "
-                        "a constant times a power of x.",
+                Rewrite("Split the powers of products", r"\((ab)^n = a^n b^n\) for positive \(a\) and \(b\), so each term becomes "
+                        r"a constant times a power of \(x\).",
                         A(M(P(3, R(1, 3)), P(x, R(2, 3))), M(-1, P(5, R(-1, 2)), P(x, R(-1, 2))))),
                 Terms("Differentiate term by term", "Power rule with fractional exponents: 2/3 comes down and "
                       "drops to −1/3; −1/2 comes down and drops to −3/2.", (
@@ -92,14 +92,14 @@ def problems() -> list[dict]:
                     (("f", P(A(M(3, x**2), -1), R(1, 3))), ("g", M(5, x))),
                     outer=D(sp.Symbol("f"), sp.Symbol("g"))),
                 Diff("Differentiate the top (chain rule)", "Outer function: the power 1/3; inner function: "
-                     "3x² − 1, whose derivative is 6x.", "f",
+                     r"\(3x^2 - 1\), whose derivative is \(6x\).", "f",
                      M(R(1, 3), P(A(M(3, x**2), -1), R(-2, 3)), M(6, x))),
                 Diff("Differentiate the bottom", "A constant times x.", "g", 5),
                 Combine("Quotient rule", "Bottom times the derivative of the top, minus top times the derivative "
                         "of the bottom, all over the bottom squared.", "quotient",
                         D(A(M(M(5, x), M(2, x), P(A(M(3, x**2), -1), R(-2, 3))), M(-5, P(A(M(3, x**2), -1), R(1, 3)))),
                           P(M(5, x), 2))),
-                Rewrite("Clear the negative power", "Multiply top and bottom by the power of (3x² − 1) that clears the negative exponent.",
+                Rewrite("Clear the negative power", r"Multiply top and bottom by \((3x^2 - 1)^{2/3}\), which clears the negative exponent.",
                         D(A(M(10, x**2), M(-5, A(M(3, x**2), -1))), M(25, x**2, P(A(M(3, x**2), -1), R(2, 3))))),
                 Rewrite("Simplify", "Expand the top and cancel the common factor 5.",
                         D(A(1, M(-1, x**2)), M(5, x**2, P(A(M(3, x**2), -1), R(2, 3))))),
