@@ -81,11 +81,17 @@ def _derivative(rng: np.random.Generator, i: int) -> dict:
     if sp.diff(fX, X).subs(X, x0) != slope:
         raise BuildError(f"exercise derivative {i}: f'({x0}) is not {slope}")
     tangent = sp.expand(f0 + slope * (X - x0))
+    shifted = sp.expand(fX.subs(X, x0 + h))
+    at_h = rf"f({x0} + h)".replace("+ -", "- ")
+    point_slope = rf"{f0} + {slope}\,(x - {x0})".replace("+ -", "- ").replace("- -", "+ ")
     return {
         "question": rf"f(x) = {sp.latex(fX, order='lex')}",
         "at": str(x0),
-        "steps": [rf"f'({x0}) = \lim_{{h \to 0}} {first}", *[f"= {line['tex']}" for line in lines],
-                  rf"\text{{tangent line: }} y = {sp.latex(tangent, order='lex')}"],
+        # what the limit needs first: the two values of f, the shifted one expanded
+        "steps": [rf"f({x0}) = {f0}", rf"{at_h} = {sp.latex(shifted, order='lex')}",
+                  rf"f'({x0}) = \lim_{{h \to 0}} {first}", *[f"= {line['tex']}" for line in lines],
+                  rf"\text{{tangent line: }} y = f({x0}) + f'({x0})\,(x - {x0})".replace("- -", "+ ")
+                  + rf" = {point_slope} = {sp.latex(tangent, order='lex')}"],
         "answer": str(slope),
         "slope_sign": "positive" if slope > 0 else "negative" if slope < 0 else "zero",
         "move": "decrease" if slope > 0 else "increase" if slope < 0 else "stay",
