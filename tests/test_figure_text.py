@@ -51,7 +51,7 @@ def measured(built_site) -> dict[str, list[dict]]:
                 page.goto(f"{base}/{rel}")
                 # Laid out as when scrolled to: the browser skips off-screen blocks (content-visibility), and a
                 # skipped figure is as small as its placeholder.
-                page.add_style_tag(content=".md-typeset > *, .md-typeset .md-typeset__table { content-visibility: visible !important; }")
+                page.add_style_tag(content=".md-typeset > *, .md-typeset .gd-print-chapter > *, .md-typeset .md-typeset__table { content-visibility: visible !important; }")
                 page.evaluate("() => Promise.all([...document.images].map((i) => { i.loading = 'eager'; "
                               "return i.complete ? 1 : new Promise((r) => { i.onload = i.onerror = r; }); }))")
                 for fig in page.evaluate(SHOWN):
