@@ -162,3 +162,27 @@ def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path, built_site, root
     assert "docs/part2/dataset.md" in proc.stderr and "\\frac{1}{\\nosuchmacro}" in proc.stderr, proc.stderr
     assert "left as it was" in proc.stderr
     assert tree_digest(built_site) == before
+
+
+@pytest.mark.slow
+def test_front_matter_that_is_not_yaml_fails_the_build(tmp_path, built_site, root):
+    """MkDocs would show it as text and drop the page's terms; the build names the page instead."""
+    import shutil
+
+    before = tree_digest(built_site)
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    for name in ("pyproject.toml", "package-lock.json", "mkdocs.yml"):
+        (proj / name).write_bytes((root / name).read_bytes())
+    for name in ("node_modules", "scripts", "src"):
+        (proj / name).symlink_to(root / name)
+    shutil.copytree(root / "docs", proj / "docs")
+    page = proj / "docs" / "part3" / "gradient-check.md"
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    # a quote inside a single-quoted YAML string, unescaped
+    page.write_text(text.replace("---\n", "---\nbroken: 'f'(x)'\n", 1), encoding="utf-8")
+    proc = run_gdbook("build", "--root", str(proj), "--site-dir", str(built_site))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "docs/part3/gradient-check.md" in proc.stderr and "front matter" in proc.stderr, proc.stderr
+    assert tree_digest(built_site) == before

@@ -193,6 +193,10 @@ class Book:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
+                if markdown.startswith("---\n"):
+                    # MkDocs leaves front matter it cannot read as YAML in the text, silently: the page's
+                    # terms would be lost and the YAML shown to readers.
+                    raise BuildError(f"docs/{uri}: its front matter is not valid YAML (check the quoting)")
                 # MkDocs took the front matter off: the template starts that many lines into the file
                 first = render.body_first_line(page.file.content_string, markdown)
                 out = render.render_page(markdown, uri, self.gen.results, self.gen.figures, self.env, extra=self.extra,

@@ -151,7 +151,7 @@ def centred(r, theme: Theme):
     fig, axes = plt.subplots(nrows, ncols, figsize=theme.size((6.4, 4.0), (4.6, 8.6)))
     for ax, key, title, start, star, ylab, kappa in (
             (axes[0], "raw", "x as it is", (ls["w0"], ls["b0"]), (ls["w_star"], ls["b_star"]), "bias b", ls["cond"]),
-            (axes[1], "centred", "x centred: x − x̄", (cen["w0"], cen["c0"]), (cen["w_star"], cen["c_star"]),
+            (axes[1], "centred", "x centred (x − x̄)", (cen["w0"], cen["c0"]), (cen["w_star"], cen["c_star"]),
              "intercept c", cen["cond"])):
         ws, bs, Z = ls["_pair"][key]
         _contours(ax, ws, bs, Z, ls["levels"], theme, label_every=4)
