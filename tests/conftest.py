@@ -60,3 +60,17 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def docs_copy(tmp_path: Path, root: Path) -> Path:
+    """A copy of the project whose docs/ can be edited: configuration and docs copied, code linked."""
+    import shutil
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    for name in ("pyproject.toml", "package-lock.json", "mkdocs.yml"):
+        (proj / name).write_bytes((root / name).read_bytes())
+    for name in ("node_modules", "scripts", "src"):
+        (proj / name).symlink_to(root / name)
+    shutil.copytree(root / "docs", proj / "docs")
+    return proj

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_gdbook
+from conftest import docs_copy, run_gdbook
 
 
 def tree_digest(site: Path) -> dict[str, str]:
@@ -144,16 +144,8 @@ def test_a_rebuild_with_nothing_changed_starts_neither_node_nor_chromium(tmp_pat
 @pytest.mark.slow
 def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path, built_site, root):
     """Naming the page and the formula; nothing is published."""
-    import shutil
-
     before = tree_digest(built_site)
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    for name in ("pyproject.toml", "package-lock.json", "mkdocs.yml"):
-        (proj / name).write_bytes((root / name).read_bytes())
-    for name in ("node_modules", "scripts", "src"):
-        (proj / name).symlink_to(root / name)
-    shutil.copytree(root / "docs", proj / "docs")
+    proj = docs_copy(tmp_path, root)
     page = proj / "docs" / "part2" / "dataset.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nA broken formula: \\(\\frac{1}{\\nosuchmacro}\\).\n",
                     encoding="utf-8")
@@ -167,16 +159,8 @@ def test_a_formula_katex_cannot_parse_fails_the_build(tmp_path, built_site, root
 @pytest.mark.slow
 def test_front_matter_that_is_not_yaml_fails_the_build(tmp_path, built_site, root):
     """MkDocs would show it as text and drop the page's terms; the build names the page instead."""
-    import shutil
-
     before = tree_digest(built_site)
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    for name in ("pyproject.toml", "package-lock.json", "mkdocs.yml"):
-        (proj / name).write_bytes((root / name).read_bytes())
-    for name in ("node_modules", "scripts", "src"):
-        (proj / name).symlink_to(root / name)
-    shutil.copytree(root / "docs", proj / "docs")
+    proj = docs_copy(tmp_path, root)
     page = proj / "docs" / "part3" / "gradient-check.md"
     text = page.read_text(encoding="utf-8")
     assert text.startswith("---\n")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import ast
 import gzip
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from conftest import ROOT, run_gdbook
+from conftest import ROOT, docs_copy, run_gdbook
 from gdbook.book import notebooks
 
 SOURCES = sorted((ROOT / "docs" / "notebooks").glob("*.py"))
@@ -91,13 +90,7 @@ def test_notebook_outputs_come_from_gdbook(built_site):
 @pytest.mark.slow
 def test_a_failing_cell_fails_the_build(tmp_path, root):
     """Copy the project, break one notebook cell: `gdbook build` exits 1 and publishes nothing."""
-    proj = tmp_path / "proj"
-    proj.mkdir()
-    for name in ("pyproject.toml", "package-lock.json", "mkdocs.yml"):
-        (proj / name).write_bytes((root / name).read_bytes())
-    for name in ("node_modules", "scripts", "src"):
-        (proj / name).symlink_to(root / name)
-    shutil.copytree(root / "docs", proj / "docs")
+    proj = docs_copy(tmp_path, root)
     broken = proj / "docs" / "notebooks" / SOURCES[0].name  # the first one runs first: fails fast
     broken.write_text(broken.read_text(encoding="utf-8") + '\n# %%\nraise ValueError("a broken cell")\n', encoding="utf-8")
     site = tmp_path / "site"
