@@ -284,3 +284,56 @@ def test_dark_mode_shows_dark_figures(built_site, browser_session):
         )
         assert visible and all(src.endswith(f"-{scheme}.svg") for src in visible), (scheme, visible)
         ctx.close()
+
+
+# Every write to the colour attributes of <body> once the article is there: each restyles the whole page.
+# (Writes in the header, before any content, cost nothing: that is where the scheme is chosen.)
+WATCH_BODY = """
+window.__gdBodyWrites = [];
+new MutationObserver((records) => {
+  for (const r of records)
+    if (r.target === document.body && document.querySelector("article")) window.__gdBodyWrites.push(r.attributeName);
+}).observe(document, { subtree: true, attributes: true,
+  attributeFilter: ["data-md-color-scheme", "data-md-color-primary", "data-md-color-accent", "data-md-color-switching"] });
+"""
+
+
+def test_colour_scheme_toggle(built_site, browser_session):
+    """The header's toggle (docs/overrides/partials/palette.html, assets/javascripts/palette.js): the system's
+    scheme until the reader chooses, the choice kept on the next page, the label naming what a click does,
+    and no rewrite of the page's colours at load (the theme's own toggle restyled every element twice)."""
+    base, browser = browser_session
+    for scheme, shown in (("light", "default"), ("dark", "slate")):
+        ctx = browser.new_context(viewport=DESKTOP, color_scheme=scheme)
+        page = ctx.new_page()
+        page.add_init_script(WATCH_BODY)
+        page.goto(f"{base}/part2/dataset.html", wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.body.dataset.mdColorScheme") == shown, scheme
+        assert page.evaluate("window.__gdBodyWrites") == [], (scheme, "the colours were rewritten after parsing")
+        label = page.locator("[data-gd-palette] label:not([hidden])")
+        assert label.count() == 1
+        other = "light" if scheme == "dark" else "dark"
+        assert label.get_attribute("title") == f"Switch to {other} mode"
+        label.click()
+        flipped = "slate" if shown == "default" else "default"
+        page.wait_for_function(f"document.body.dataset.mdColorScheme === {flipped!r}")
+        page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
+        visible = page.evaluate("() => [...document.querySelectorAll('article img')]"
+                                ".filter(i => i.offsetParent !== null).map(i => i.getAttribute('src'))")
+        assert visible and all(src.endswith(f"-{other}.svg") for src in visible), (scheme, visible)
+        assert page.evaluate("document.querySelector('meta[name=theme-color]').content").startswith("#")
+        # The next page opens in the chosen scheme, whatever the system says; Enter switches back.
+        page.goto(f"{base}/part1/derivative.html", wait_until="load")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == flipped
+        page.focus("[data-gd-palette] input:checked")
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"document.body.dataset.mdColorScheme === {shown!r}")
+        ctx.close()
+    # Nothing chosen yet: the page follows the system when it changes.
+    ctx = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    page = ctx.new_page()
+    page.goto(f"{base}/index.html", wait_until="load")
+    page.emulate_media(color_scheme="dark")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    ctx.close()

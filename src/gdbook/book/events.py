@@ -31,7 +31,7 @@ from mkdocs.utils import CountHandler
 from gdbook.book import generate as generation
 from gdbook.book import diagrams as book_diagrams
 from gdbook.book import katex as book_katex
-from gdbook.book import notebooks, pages, render, terms, vendor
+from gdbook.book import notebooks, pages, render, tables, terms, vendor
 from gdbook.book.memo import Memo
 from gdbook.book.cache import Cache
 from gdbook.core.errors import BuildError
@@ -215,6 +215,7 @@ class Book:
         uri = page.file.src_uri
         if notebooks.is_notebook(uri):
             html_ = notebooks.slim_page(html_, uri)
+        html_ = tables.wrap(html_)
         if self.math is None:
             return html_
         t = time.perf_counter()
