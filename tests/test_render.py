@@ -142,3 +142,16 @@ def test_lines_are_counted_from_the_top_of_the_file_past_the_front_matter():
     with pytest.raises(UnknownPlaceholder, match=r"line 7: unknown placeholder 'gd.nope'"):
         render_page("ok\n{{ gd.nope }}", "part2/page.md", {"gd": {}}, {}, env, first_line=6)
     assert render_page("# A\n\n{{ 1 + 1 }}", "part2/page.md", {}, {}, env, first_line=6) == "# A\n\n2"
+
+
+def test_compiled_pages_are_kept_and_never_stale(tmp_path):
+    """With a bytecode folder (the build's cache), a page's compiled code is reused only for the same text."""
+    assert render_page("a {{ gd.full_batch.w | num }}", "part2/page.md", RESULTS, {}, make_env(bytecode_dir=tmp_path)) \
+        == render("a {{ gd.full_batch.w | num }}")
+    assert any(tmp_path.iterdir())
+    # A new build (a new environment) with the page edited: the new text, not the kept code.
+    assert render_page("b {{ gd.full_batch.w | num }}", "part2/page.md", RESULTS, {}, make_env(bytecode_dir=tmp_path)) \
+        == render("b {{ gd.full_batch.w | num }}")
+    # Errors still name the page and the line.
+    with pytest.raises(UnknownPlaceholder, match=r"docs/part2/page.md, line 2: .*nope"):
+        render_page("b\n{{ nope }}", "part2/page.md", RESULTS, {}, make_env(bytecode_dir=tmp_path))

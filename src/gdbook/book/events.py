@@ -136,10 +136,28 @@ class Book:
             self.fail(e)
             return
         # {% include "_partials/..." %} finds shared pieces of pages (the errata of each chapter, say).
-        self.env = render.make_env([str(self.root / "docs")])
+        self.env = render.make_env([str(self.root / "docs")], bytecode_dir=self._template_cache())
         self.extra.update(machinery(self.gen))
         for stage, seconds, detail in self.gen.timings:
             log.info(f"gdbook {stage:<9} {seconds:6.2f} s  {detail}")
+
+    def _template_cache(self) -> Path | None:
+        """Where compiled page templates are kept: one folder per version of the code that compiles them
+        (the claim tag and the environment's options), the others removed."""
+        if not self.cache.enabled:
+            return None
+        import hashlib
+
+        from gdbook.book import claims
+
+        code = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (claims, render))
+        key = hashlib.sha256(code.encode()).hexdigest()[:16]
+        parent = self.cache.dir / "templates"
+        if parent.is_dir():
+            for old in parent.iterdir():
+                if old.name != key:
+                    shutil.rmtree(old, ignore_errors=True)
+        return parent / key
 
     def on_files(self, files: Files, config: Any) -> Files:
         if self.gen is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import traceback
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -87,19 +88,59 @@ class _Undefined(jinja2.StrictUndefined):
         _fail_with_undefined_error  # type: ignore[assignment]
 
 
-def make_env(loader_dirs: list[str] | None = None) -> jinja2.Environment:
+class _PageSources(jinja2.BaseLoader):
+    """Page templates by name ("page:<uri>"), as MkDocs hands them over: loaded through the environment, so
+    that its bytecode cache keeps their compiled code from one build to the next."""
+
+    PREFIX = "page:"
+
+    def __init__(self) -> None:
+        self.sources: dict[str, tuple[str, str]] = {}
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        if template not in self.sources:
+            raise jinja2.TemplateNotFound(template)
+        source, filename = self.sources[template]
+        return source, filename, lambda: False  # never reused from memory: the text may have changed
+
+
+def make_env(loader_dirs: list[str] | None = None, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The page templates' environment.  With ``bytecode_dir``, compiled templates are kept there (keyed by
+    their text; compiling the book's pages and partials is most of a warm rebuild's rendering)."""
+    pages = _PageSources()
     env = jinja2.Environment(
         undefined=_Undefined,
         keep_trailing_newline=True,
         autoescape=False,
-        loader=jinja2.FileSystemLoader(loader_dirs or []),
+        loader=jinja2.ChoiceLoader([pages, jinja2.FileSystemLoader(loader_dirs or [])]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(_mkdir(bytecode_dir))) if bytecode_dir else None,
         # LaTeX is full of braces and hashes; only {{ }} and {% %} are ours.
         comment_start_string="{##",
         comment_end_string="##}",
         extensions=[ClaimExtension],
     )
     env.filters.update({name: _strict(f) for name, f in fmt.FILTERS.items()})
+    env.extend(gd_pages=pages)
     return env
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _page_template(env: jinja2.Environment, source: str, page_uri: str) -> jinja2.Template:
+    pages = getattr(env, "gd_pages", None)
+    if not isinstance(pages, _PageSources):  # an environment made elsewhere
+        template = env.from_string(source)
+        template.filename = page_uri  # type: ignore[attr-defined]
+        return template
+    name = _PageSources.PREFIX + page_uri
+    pages.sources[name] = (source, page_uri)
+    try:
+        return env.get_template(name)
+    finally:
+        del pages.sources[name]
 
 
 def _strict(f: Any) -> Any:
@@ -195,8 +236,7 @@ def render_page(source: str, page_uri: str, results: Mapping[str, Any], figures:
     context.update(figure=figure, link_to=link_to, page_uri=page_uri, **(extra or {}))
     try:
         pad = "\n" * (first_line - 1)  # blank lines in place of the front matter: Jinja's line numbers are the file's
-        template = env.from_string(pad + source)
-        template.filename = page_uri  # type: ignore[attr-defined]
+        template = _page_template(env, pad + source, page_uri)
         out = template.render(context)
         return out[len(pad):] if out.startswith(pad) else out
     except UnknownPlaceholder as e:

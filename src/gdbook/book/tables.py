@@ -24,7 +24,7 @@ def wrap(html: str) -> str:
         if not closing:
             depth += 1
             if depth == 1:
-                wrapped = not re.search(r"\bclass\s*=", attrs) and not html[:m.start()].endswith(OPEN)
+                wrapped = not re.search(r"\bclass\s*=", attrs) and not html.endswith(OPEN, 0, m.start())
                 if wrapped:
                     out.append(html[last:m.start()] + OPEN)
                     last = m.start()
