@@ -155,3 +155,7 @@ def test_compiled_pages_are_kept_and_never_stale(tmp_path):
     # Errors still name the page and the line.
     with pytest.raises(UnknownPlaceholder, match=r"docs/part2/page.md, line 2: .*nope"):
         render_page("b\n{{ nope }}", "part2/page.md", RESULTS, {}, make_env(bytecode_dir=tmp_path))
+    # The folder removed under a build (another build's clean-up): compiled, not failed.
+    env = make_env(bytecode_dir=tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    assert render_page("c", "part2/page.md", RESULTS, {}, env) == "c"

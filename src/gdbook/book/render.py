@@ -104,6 +104,16 @@ class _PageSources(jinja2.BaseLoader):
         return source, filename, lambda: False  # never reused from memory: the text may have changed
 
 
+class _KeptTemplates(jinja2.FileSystemBytecodeCache):
+    """Only ever a shortcut: when its folder is gone (another build's clean-up), the template is compiled."""
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def make_env(loader_dirs: list[str] | None = None, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """The page templates' environment.  With ``bytecode_dir``, compiled templates are kept there (keyed by
     their text; compiling the book's pages and partials is most of a warm rebuild's rendering)."""
@@ -113,7 +123,7 @@ def make_env(loader_dirs: list[str] | None = None, bytecode_dir: Path | None = N
         keep_trailing_newline=True,
         autoescape=False,
         loader=jinja2.ChoiceLoader([pages, jinja2.FileSystemLoader(loader_dirs or [])]),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(_mkdir(bytecode_dir))) if bytecode_dir else None,
+        bytecode_cache=_KeptTemplates(str(_mkdir(bytecode_dir))) if bytecode_dir else None,
         # LaTeX is full of braces and hashes; only {{ }} and {% %} are ours.
         comment_start_string="{##",
         comment_end_string="##}",
