@@ -143,15 +143,12 @@ class Book:
 
     def _template_cache(self) -> Path | None:
         """Where compiled page templates are kept: one folder per version of the code that compiles them
-        (the claim tag and the environment's options), the others removed."""
+        (the environment's options, the claim tag), the others removed."""
         if not self.cache.enabled:
             return None
-        import hashlib
+        from gdbook.book import keys
 
-        from gdbook.book import claims
-
-        code = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (claims, render))
-        key = hashlib.sha256(code.encode()).hexdigest()[:16]
+        key = keys.source_digest(render.__name__)[:16]  # render.py, claims.py and what they import
         parent = self.cache.dir / "templates"
         if parent.is_dir():
             for old in parent.iterdir():

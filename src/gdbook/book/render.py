@@ -140,11 +140,7 @@ def _mkdir(path: Path) -> Path:
 
 
 def _page_template(env: jinja2.Environment, source: str, page_uri: str) -> jinja2.Template:
-    pages = getattr(env, "gd_pages", None)
-    if not isinstance(pages, _PageSources):  # an environment made elsewhere
-        template = env.from_string(source)
-        template.filename = page_uri  # type: ignore[attr-defined]
-        return template
+    pages: _PageSources = env.gd_pages  # type: ignore[attr-defined]  # set by make_env
     name = _PageSources.PREFIX + page_uri
     pages.sources[name] = (source, page_uri)
     try:
