@@ -32,8 +32,8 @@ def main() -> int:
     site, out = Path(args.site), Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     targets = args.pages or pages(site)
-    if args.full and not args.pages:  # the whole book on one page is too tall for one screenshot
-        targets = [t for t in targets if t != "print.html"]
+    if args.full and not args.pages:  # a printable part (a dozen chapters) is too tall for one screenshot
+        targets = [t for t in targets if not t.startswith("print/")]
     with serve(site) as base, chromium() as browser:
         schemes = args.schemes.split(",") + (["nojs"] if args.no_js and "nojs" not in args.schemes else [])
         runs = [(scheme, scheme != "nojs") for scheme in schemes]

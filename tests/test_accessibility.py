@@ -74,14 +74,14 @@ ONLY_CONTRAST = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
 def axe_passes(path: str, scheme: str) -> list[tuple[dict, dict]]:
     """(context, options) of the axe runs for one page.
 
-    Every page gets every rule, in both schemes.  The one-page book is the
-    exception that keeps the suite fast: its chapters are the same HTML as the
-    chapter pages, whose colours are scanned above, so on it the contrast
-    rule covers only what is its own (contents, part headings, sidebars),
-    while every other rule scans the whole page once (structure does not
-    change with the colour scheme).
+    Every page gets every rule, in both schemes.  The printable parts are the
+    exception that keeps the suite fast: their chapters are the same HTML as the
+    chapter pages, whose colours are scanned above, so on them the contrast
+    rule covers only what is their own (contents, sidebars), while every
+    other rule scans the whole page once (structure does not change with the
+    colour scheme).
     """
-    if path != "print.html":
+    if not path.startswith("print/"):
         return [({"exclude": []}, {})]
     passes = [({"exclude": [[".gd-print-chapter"]]}, ONLY_CONTRAST)]
     if scheme == "light":

@@ -171,7 +171,7 @@ def test_a_settings_file_name_is_escaped_where_it_reaches_html(tmp_path, root):
     f.write_text("[tool.gdbook]\n")
     proc = run_gdbook("build", "--quiet", "--settings", str(f), "--site-dir", str(tmp_path / "site"))
     assert proc.returncode == 0, proc.stderr
-    for page in ("reference/about.html", "print.html"):
+    for page in ("reference/about.html", "print/reference.html"):
         html = (tmp_path / "site" / page).read_text(encoding="utf-8")
         assert "<img src=x onerror" not in html, page
         assert "&lt;img src=x onerror=alert(1)&gt;.toml" in html, page

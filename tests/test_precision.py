@@ -46,7 +46,7 @@ def split(page_html: str) -> tuple[str, list[str]]:
 def book(built_site) -> dict[str, tuple[str, list[str], str]]:
     out = {}
     for rel in all_pages(built_site):
-        if rel == "print.html":  # the same chapters again
+        if rel.startswith("print/"):  # the printable parts: the same chapters again
             continue
         raw = (built_site / rel).read_text(encoding="utf-8")
         prose, tex = split(raw)

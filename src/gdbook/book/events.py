@@ -64,6 +64,7 @@ class Book:
         self.env = None
         self.extra: dict[str, Any] = {}
         self.terms: list = []
+        self.print_parts: dict = {}  # print/<part>.md → printbook.Part, the printable pages made in on_files
         self.render_seconds = 0.0
         self.failure: str | None = None  # under serve: why nothing could be generated
         self.page_errors: dict[str, str] = {}  # under serve: page → why it could not be rendered
@@ -163,6 +164,7 @@ class Book:
             for asset in self.assets:
                 files.append(File.generated(config, asset.dest, abs_src_path=str(asset.src)))
         try:
+            self.print_parts = pages.print_files(files, config)
             return pages.notebook_files(files, config)
         except BuildError as e:
             self.fail(e)
@@ -256,11 +258,12 @@ class Book:
         if kept is not None:  # after the search plugin: the content as it is published
             page.content = kept
             del page._gd_content
-        if page.file.src_uri == pages.PRINT_PAGE and not self.failure:
+        if (page.file.src_uri == pages.PRINT_PAGE or page.file.src_uri in self.print_parts) and not self.failure:
             try:
-                pages.print_book(page, nav)
+                pages.print_page(page, nav, self.print_parts)
             except BuildError as e:
                 self.fail(e, where=page.file.src_uri)
+        context["gd_print_part"] = page.file.src_uri in self.print_parts  # docs/overrides/main.html
         # The KaTeX fonts this page's math uses, preloaded by docs/overrides/main.html.
         fonts = self.math.fonts(page.content or "") if self.math is not None else []
         context["gd_math_fonts"] = [f"assets/vendor/katex/fonts/{f}" for f in fonts]

@@ -5,8 +5,10 @@
   mkdocs-jupyter's HTML is slimmed (:mod:`gdbook.book.notebooks`);
 * ``reference/about.md``: the line ``<!-- gd:about -->`` becomes the build
   diagram and the provenance of this build (:mod:`gdbook.book.about`);
-* ``print.md``: ``<div class="gd-print-book"></div>`` becomes the whole book
-  (:mod:`gdbook.book.printbook`).
+* the printable book (:mod:`gdbook.book.printbook`): one generated page per
+  part, ``print/<part>.md``, whose ``<div class="gd-print-book"></div>``
+  becomes that part's chapters; ``print.md`` lists them where its
+  ``<div class="gd-print-parts"></div>`` is.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from gdbook.book import about as provenance
@@ -86,21 +88,47 @@ def show_instead(page: Any, content: str) -> None:
     page.render = render
 
 
-def print_book(page: Any, nav: Any) -> None:
-    here = page.file.dest_uri
-    chapters = []
+def print_files(files: Files, config: Any) -> dict[str, printbook.Part]:
+    """Add one printable page per part of the navigation; returns them by source path."""
+    parts = printbook.parts(config["nav"] or [], PRINT_PAGE)
+    for part in parts:
+        if files.get_file_from_path(part.src_uri) is not None:
+            raise BuildError(f"docs/{part.src_uri} is made by the build (the printable {part.title}): remove the file")
+        # Not in the navigation: the hub (print.md) links them, and the sidebar stays the book's.
+        files.append(File.generated(config, part.src_uri, content=part.markdown(PRINT_PAGE),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+    return {part.src_uri: part for part in parts}
+
+
+def _chapters(nav: Any) -> dict[str, list[printbook.Chapter]]:
+    """Every page of the navigation but the hub, by the top-level section it is in ("" for none), in order."""
+    out: dict[str, list[printbook.Chapter]] = {}
     for p in nav.pages:
         if p.file.src_uri == PRINT_PAGE:
             continue
-        chapters.append(printbook.Chapter(
-            url=p.file.dest_uri, title=p.title or "", section=p.parent.title if p.parent else "",
+        top = p.parent
+        while top is not None and top.parent is not None:
+            top = top.parent
+        out.setdefault(top.title if top else "", []).append(printbook.Chapter(
+            url=p.file.dest_uri, title=p.title or "",
             content=p.content or "", kind="notebook" if notebooks.is_notebook(p.file.src_uri) else "page"))
-    book, tokens = printbook.assemble(chapters, here)
-    page.toc = get_toc(tokens)  # the sidebar lists the parts and chapters
+    return out
+
+
+def print_page(page: Any, nav: Any, parts: dict[str, printbook.Part]) -> None:
+    """The hub (``print.md``) gets its list of parts; a part's page gets its chapters."""
+    here = page.file.dest_uri
+    chapters = _chapters(nav)
     try:
-        page.content = printbook.insert(page.content, book)
+        if page.file.src_uri == PRINT_PAGE:
+            marker, body = printbook.PARTS_MARKER, printbook.index(list(parts.values()), chapters, here)
+        else:
+            book, tokens = printbook.assemble(chapters.get(parts[page.file.src_uri].section, []), here)
+            page.toc = get_toc(tokens)  # the sidebar lists the chapters
+            marker, body = printbook.MARKER, book
+        page.content = printbook.insert(page.content, body, marker)
     except ValueError as e:
-        raise BuildError(str(e)) from None
+        raise BuildError(f"docs/{page.file.src_uri}: {e}") from None
 
 
 # --- About this book ----------------------------------------------------------------

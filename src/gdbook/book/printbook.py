@@ -1,14 +1,21 @@
-"""The whole book on one page, for printing or saving as PDF.
+"""The book for printing or saving as PDF: one page per part.
 
-MkDocs turns every page into HTML before it renders any template, so when
-the print page (``docs/print.md``) is about to be rendered the HTML of every
-other page is ready.  :func:`assemble` puts it together in the order of the
-navigation, under a table of contents, and keeps it working on one page:
+Each top-level section of the navigation (a part, the reference) and the
+pages before the first section (the introduction) make one printable page,
+``print/<part>.html``; ``docs/print.md`` lists them.  The whole book on one
+page would weigh about 500 KB and hold 100,000 elements, too much for a
+phone; a part is a third of that at most.
+
+MkDocs turns every page into HTML before it renders any template, so when a
+print page is about to be rendered the HTML of every other page is ready.
+:func:`assemble` puts a part together in the order of the navigation, under a
+table of contents, and keeps it working on one page:
 
 * every ``id`` gets the page's prefix (``part2-dataset--loss``), so anchors
   stay unique, and links to them follow;
-* a link to another page of the book becomes a link to its chapter on this
-  page; links to files (images, downloads) are made relative to this page;
+* a link to another page of the part becomes a link to its chapter on this
+  page; links to other parts and to files (images, downloads) are made
+  relative to this page;
 * collapsed ``<details>`` blocks (solutions) are opened, so they print.
 
 Pages that run scripts of their own (interactive ones) cannot work twice on
@@ -18,18 +25,65 @@ one page: they are listed with a link instead.  Notebooks are listed too.
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from dataclasses import dataclass
 
 MARKER = '<div class="gd-print-book"></div>'
+PARTS_MARKER = '<div class="gd-print-parts"></div>'
+FOLDER = "print"
+INTRODUCTION = "Introduction"  # the pages before the first section of the navigation
+
+
+@dataclass(frozen=True)
+class Part:
+    """One printable page: a top-level section of the navigation ("" for the pages before the first)."""
+    section: str
+    title: str
+
+    @property
+    def src_uri(self) -> str:
+        return f"{FOLDER}/{prefix(self.title + '.md')}.md"
+
+    @property
+    def url(self) -> str:
+        return self.src_uri[:-3] + ".html"
+
+    def markdown(self, hub: str) -> str:
+        back = posixpath.relpath(hub[:-3] + ".md", FOLDER)
+        return (f"---\ntitle: {json.dumps(self.title + ' (printable)', ensure_ascii=False)}\nsearch:\n  exclude: true\n---\n\n"
+                f"# {self.title}\n\nThis part of the book on one page, for printing or saving as PDF. "
+                f"[Printing the book]({back}) lists the other parts.\n\n{MARKER}\n")
+
+
+def parts(nav: list, hub: str) -> list[Part]:
+    """The printable parts, from the ``nav`` of ``mkdocs.yml``: every top-level section with a Markdown page
+    (not the notebooks, not the hub ``hub`` itself), and the Markdown pages before the first section."""
+    def pages(entry) -> list[str]:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        if isinstance(value, list):
+            return [p for e in value for p in pages(e)]
+        return [value] if isinstance(value, str) and value.endswith(".md") and value != hub else []
+
+    out: list[Part] = []
+    if any(pages(e) for e in nav if not _is_section(e)):
+        out.append(Part("", INTRODUCTION))
+    for entry in nav:
+        if _is_section(entry) and pages(entry):
+            title = next(iter(entry))
+            out.append(Part(title, title))
+    return out
+
+
+def _is_section(entry) -> bool:
+    return isinstance(entry, dict) and isinstance(next(iter(entry.values())), list)
 
 
 @dataclass(frozen=True)
 class Chapter:
     url: str  # e.g. "part2/dataset.html"
     title: str
-    section: str  # the nav section it belongs to ("" at the top level)
     content: str  # the page's HTML
     kind: str = "page"  # "page" or "notebook"
 
@@ -95,7 +149,7 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
     # A live figure (render.figure_markdown(live=...)) is its static figure on paper: no controls, no scripts.
     out = LIVE.sub("", out)
     out = re.sub(r'(<figure class="gd-figure) gd-live" data-gd-live="[^"]*"', r'\1"', out)
-    # The light picture keeps its phone drawing: the one-page book is read on phones too (paper is wider than
+    # The light picture keeps its phone drawing: a printable part is read on phones too (paper is wider than
     # the phone media query, so it prints the desktop drawing).
     out = re.sub(r'<picture class="gd-light">(.*?<img\b[^>]*?)(/?>)\s*</picture>',
                  r'<picture class="gd-print-picture">\1 class="gd-print-figure"\2</picture>', out, flags=re.S)
@@ -103,41 +157,46 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
 
 
 def assemble(chapters: list[Chapter], here: str) -> tuple[str, list[dict]]:
-    """The HTML of the whole book, and table-of-contents tokens (MkDocs' ``toc_tokens`` layout)."""
+    """The HTML of one part, and table-of-contents tokens (MkDocs' ``toc_tokens`` layout)."""
     included = {ch.url: prefix(ch.url) for ch in chapters if printable(ch)}
     toc: list[str] = ['<nav class="gd-print-toc" aria-label="Contents"><h2 id="contents">Contents</h2><ol>']
     body: list[str] = []
     tokens: list[dict] = []
-    section, opened = None, False
-    parent: list[dict] = tokens
     for ch in chapters:
-        if ch.section != section:
-            if opened:
-                toc.append("</ol></li>")
-            section, opened = ch.section, bool(ch.section)
-            if section:
-                sid = "part-" + prefix(section + ".x")
-                toc.append(f'<li><a href="#{sid}">{html.escape(section)}</a><ol>')
-                body.append(f'<h1 class="gd-print-part" id="{sid}">{html.escape(section)}</h1>')
-                tokens.append({"level": 2, "id": sid, "name": section, "children": []})
-            parent = tokens[-1]["children"] if section else tokens
         title = html.escape(ch.title)
         if ch.url in included:
             pid = included[ch.url]
             toc.append(f'<li><a href="#{pid}">{title}</a></li>')
-            parent.append({"level": 3 if section else 2, "id": pid, "name": ch.title, "children": []})
+            tokens.append({"level": 2, "id": pid, "name": ch.title, "children": []})
             body.append(f'<section class="gd-print-chapter" id="{pid}">\n{rewrite(ch, included, here)}\n</section>')
         else:
             rel = posixpath.relpath(ch.url, posixpath.dirname(here) or ".")
             why = "a notebook" if ch.kind == "notebook" else "an interactive page"
             toc.append(f'<li><a href="{html.escape(rel)}">{title}</a> ({why}: read it online)</li>')
-    if opened:
-        toc.append("</ol></li>")
     toc.append("</ol></nav>")
     return "\n".join(toc) + "\n" + "\n".join(body), tokens
 
 
-def insert(page_html: str, book_html: str) -> str:
-    if MARKER not in page_html:
-        raise ValueError(f"the print page has no {MARKER} where the book goes")
-    return page_html.replace(MARKER, book_html, 1)
+def insert(page_html: str, book_html: str, marker: str = MARKER) -> str:
+    if marker not in page_html:
+        raise ValueError(f"the page has no {marker} where the printable book goes")
+    return page_html.replace(marker, book_html, 1)
+
+
+def index(parts: list[Part], chapters: dict[str, list[Chapter]], here: str) -> str:
+    """The list of printable parts for the hub page, each with the chapters it prints and those it only links."""
+    rows = []
+    for part in parts:
+        inside = [c for c in chapters.get(part.section, []) if printable(c)]
+        if not inside:
+            continue
+        href = html.escape(posixpath.relpath(part.url, posixpath.dirname(here) or "."))
+        names = ", ".join(html.escape(c.title) for c in inside)
+        online = [c for c in chapters.get(part.section, []) if not printable(c)]
+        extra = ""
+        if online:
+            links = ", ".join(f'<a href="{html.escape(posixpath.relpath(c.url, posixpath.dirname(here) or "."))}">'
+                              f"{html.escape(c.title)}</a>" for c in online)
+            extra = f"; online only: {links}"
+        rows.append(f'<li><a href="{href}">{html.escape(part.title)}</a>: {names}{extra}.</li>')
+    return '<ol class="gd-print-parts">\n' + "\n".join(rows) + "\n</ol>"
