@@ -94,3 +94,9 @@ def chromium() -> Iterator[object]:
 def pages(site: Path) -> list[str]:
     """Every HTML page of a built site, as paths relative to its root."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")
+
+
+# Blocks far down a page are laid out only when they come near the screen (content-visibility, gdbook.css):
+# a check that measures the whole page (colours behind text, boxes that scroll, figure text) renders them all.
+RENDER_ALL = (".md-typeset > *, .md-typeset .gd-print-chapter > *, .md-typeset .md-typeset__table, "
+              ".md-typeset .gd-table > table { content-visibility: visible !important; }")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import DESKTOP, PHONE, chromium, pages, serve
+from browser import DESKTOP, PHONE, RENDER_ALL, chromium, pages, serve
 
 pytestmark = pytest.mark.browser
 
@@ -99,7 +99,7 @@ def test_axe_finds_no_violation(built_site, browser_site, scheme):
         # Blocks far down an article are rendered only when they come near the screen
         # (content-visibility, gdbook.css): what axe measures (colours behind text, boxes that
         # scroll) needs them rendered.  Rendering changes no colour, name or role.
-        page.add_style_tag(content=".md-typeset > *, .md-typeset .gd-print-chapter > *, .md-typeset .md-typeset__table { content-visibility: visible !important; }")
+        page.add_style_tag(content=RENDER_ALL)
         page.evaluate(SETTLED)
         violations = [v for ctx, opts in axe_passes(path, scheme) for v in page.evaluate(AXE_RUN, [ctx, opts])]
         for v in violations:

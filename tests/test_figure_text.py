@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import DESKTOP, PHONE, chromium, pages, serve
+from browser import DESKTOP, PHONE, RENDER_ALL, chromium, pages, serve
 
 pytestmark = pytest.mark.browser
 SMALLEST_PX = 11.0
@@ -51,7 +51,7 @@ def measured(built_site) -> dict[str, list[dict]]:
                 page.goto(f"{base}/{rel}")
                 # Laid out as when scrolled to: the browser skips off-screen blocks (content-visibility), and a
                 # skipped figure is as small as its placeholder.
-                page.add_style_tag(content=".md-typeset > *, .md-typeset .gd-print-chapter > *, .md-typeset .md-typeset__table { content-visibility: visible !important; }")
+                page.add_style_tag(content=RENDER_ALL)
                 page.evaluate("() => Promise.all([...document.images].map((i) => { i.loading = 'eager'; "
                               "return i.complete ? 1 : new Promise((r) => { i.onload = i.onerror = r; }); }))")
                 for fig in page.evaluate(SHOWN):

@@ -447,6 +447,8 @@ def test_without_javascript_the_static_figure_shows(site, path, name):
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_figure_keeps_its_place_and_size(site, path, name, width):
     """The drawing takes the picture's box and the panel its reserved room: nothing below moves."""
+    from browser import RENDER_ALL
+
     base, browser = site
     sizes = []
     for block in (True, False):
@@ -457,7 +459,7 @@ def test_the_figure_keeps_its_place_and_size(site, path, name, width):
         page.goto(f"{base}/{path}", wait_until="load")
         # every block laid out as when scrolled to (the browser skips off-screen ones: content-visibility),
         # so the two loads differ only by the script
-        page.add_style_tag(content=".md-typeset > *, .md-typeset .gd-print-chapter > *, .md-typeset .md-typeset__table { content-visibility: visible !important; }")
+        page.add_style_tag(content=RENDER_ALL)
         page.locator(f'figure[data-gd-live="{name}"]').scroll_into_view_if_needed()
         if not block:
             page.wait_for_selector(f'figure[data-gd-live="{name}"].gdl-ready')

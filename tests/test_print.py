@@ -45,6 +45,10 @@ def test_assemble_rewrites_ids_and_links():
     assert printbook.assemble([printbook.Chapter("a.html", "A", '<details class="gd-diagram-text"><summary>t</summary></details>'
                                                  '<svg id="gd-a-d1-light"><path id="p" href="#p"/></svg>')],
                               "print.html")[0].count('id="p" href="#p"') == 1  # SVG internals untouched
+    code = printbook.assemble([printbook.Chapter("a.html", "A", '<pre class="x"><code>1</code></pre>'
+                                                 '<pre><span></span><code>3</code></pre><pre><code tabindex="-1">2</code></pre>')], "print/p.html")[0]
+    assert '<pre class="x"><code tabindex="0">1' in code and '<code tabindex="-1">2' in code \
+        and '<span></span><code tabindex="0">3' in code  # keyboard scrolls it
     assert 'for="part1-a--__tabbed_1_1"' in html and 'name="part1-a--__tabbed_1"' in html
     # Interactive pages and notebooks are linked, not copied.
     assert "<canvas" not in html and "<script" not in html

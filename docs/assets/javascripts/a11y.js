@@ -20,12 +20,14 @@
   // is measured only when it comes near the screen (IntersectionObserver):
   // measuring them all at load would lay out the whole page at once, content
   // the browser otherwise skips until it is scrolled to (content-visibility).
-  var BOXES = ".md-typeset .gd-eq, .md-typeset .md-typeset__scrollwrap, .md-typeset table";
+  // Code blocks too: the theme's script makes those that scroll focusable, but a printable part runs
+  // none of it (docs/overrides/main.html); there they come focusable from the build, as equations do.
+  var BOXES = ".md-typeset .gd-eq, .md-typeset .md-typeset__scrollwrap, .md-typeset table, .md-typeset pre > code";
   var near = new Set();
 
   function check(box) {
     var scrolls = box.scrollWidth > box.clientWidth + 1;
-    if (box.classList.contains("gd-eq")) {
+    if (box.classList.contains("gd-eq") || (box.tagName === "CODE" && document.documentElement.classList.contains("no-js"))) {
       box.tabIndex = scrolls ? 0 : -1;
     } else if (scrolls && !box.hasAttribute("tabindex")) {
       box.setAttribute("tabindex", "0");

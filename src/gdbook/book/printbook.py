@@ -146,6 +146,10 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
     # (gdbook.css) so it also reads on screen in the dark scheme.  This halves
     # the weight of a page that carries every figure of the book.
     out = re.sub(r'<picture class="gd-dark">.*?</picture>', "", out, flags=re.S)
+    # A code block that scrolls sideways must take the keyboard's focus. On a chapter page the theme's script
+    # sees to it; a printable part runs none of it, so each comes focusable and a11y.js takes those that fit
+    # out of the Tab order once they come near the screen.
+    out = re.sub(r"(<pre\b[^>]*>(?:\s|<span></span>)*<code)(?![^>]*\btabindex=)", r'\1 tabindex="0"', out)
     # A live figure (render.figure_markdown(live=...)) is its static figure on paper: no controls, no scripts.
     out = LIVE.sub("", out)
     out = re.sub(r'(<figure class="gd-figure) gd-live" data-gd-live="[^"]*"', r'\1"', out)
