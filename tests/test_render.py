@@ -159,3 +159,32 @@ def test_compiled_pages_are_kept_and_never_stale(tmp_path):
     env = make_env(bytecode_dir=tmp_path / "gone")
     (tmp_path / "gone").rmdir()
     assert render_page("c", "part2/page.md", RESULTS, {}, env) == "c"
+
+
+def test_theme_templates_are_kept_and_never_stale(tmp_path):
+    """The theme's templates (MkDocs' environment) are kept in the build cache too, by version of MkDocs and
+    the theme; an edited override is compiled again, and folders of other versions are removed."""
+    import jinja2
+
+    from gdbook.book.cache import Cache
+    from gdbook.book.events import Book
+
+    book = Book(None, serving=False, code_is_current=lambda: True)
+    book.cache = Cache(tmp_path / "cache")
+    (tmp_path / "cache" / "theme-templates" / "mkdocs-0-material-0").mkdir(parents=True)
+    theme = tmp_path / "theme"
+    theme.mkdir()
+
+    def page(text: str) -> str:
+        (theme / "main.html").write_text(text)
+        env = book.on_env(jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme))))
+        return env.get_template("main.html").render(x=1)
+
+    assert page("a {{ x }}") == "a 1"
+    kept = list((tmp_path / "cache" / "theme-templates").iterdir())
+    assert [p.name.startswith("mkdocs-") and "-material-" in p.name for p in kept] == [True]
+    assert kept[0].name != "mkdocs-0-material-0" and any(kept[0].iterdir())
+    assert page("b {{ x }}") == "b 1"  # same name, new text: not the kept code
+    book.cache = Cache(tmp_path / "off", enabled=False)
+    env = jinja2.Environment()
+    assert book.on_env(env) is env and env.bytecode_cache is None

@@ -121,6 +121,9 @@ class GdbookPlugin(BasePlugin[GdbookConfig]):
                     "</code></pre>\n\nFix the module and save: the page reloads with the next good build.\n")
         return self.book.on_page_markdown(markdown, page, config, files) if self.book is not None else markdown
 
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        return self.book.on_env(env) if self.book is not None else env
+
     def on_page_content(self, html_: str, *, page: Any, config: Any, files: Any) -> str:
         return self.book.on_page_content(html_, page, config, files) if self.book is not None else html_
 

@@ -157,6 +157,23 @@ class Book:
                     shutil.rmtree(old, ignore_errors=True)
         return parent / key
 
+    def on_env(self, env: Any) -> Any:
+        """The theme's templates are compiled once and kept, as the pages' are: MkDocs compiles them at every
+        build, about a second of a warm rebuild.  One folder per version of MkDocs and of the theme (their
+        environment's options shape the compiled code); Jinja checks each template's text against its copy."""
+        if self.cache is None or not self.cache.enabled:
+            return env
+        from importlib.metadata import version
+
+        key = f"mkdocs-{version('mkdocs')}-material-{version('mkdocs-material')}"
+        parent = self.cache.dir / "theme-templates"
+        if parent.is_dir():
+            for old in parent.iterdir():
+                if old.name != key:
+                    shutil.rmtree(old, ignore_errors=True)
+        env.bytecode_cache = render.kept_templates(parent / key)
+        return env
+
     def on_files(self, files: Files, config: Any) -> Files:
         if self.gen is not None:
             for rel, content in sorted(self.gen.files.items()):

@@ -114,6 +114,11 @@ class _KeptTemplates(jinja2.FileSystemBytecodeCache):
             pass
 
 
+def kept_templates(folder: Path) -> jinja2.BytecodeCache:
+    """A cache of compiled templates in ``folder`` (made if missing)."""
+    return _KeptTemplates(str(_mkdir(folder)))
+
+
 def make_env(loader_dirs: list[str] | None = None, bytecode_dir: Path | None = None) -> jinja2.Environment:
     """The page templates' environment.  With ``bytecode_dir``, compiled templates are kept there (keyed by
     their text; compiling the book's pages and partials is most of a warm rebuild's rendering)."""
@@ -123,7 +128,7 @@ def make_env(loader_dirs: list[str] | None = None, bytecode_dir: Path | None = N
         keep_trailing_newline=True,
         autoescape=False,
         loader=jinja2.ChoiceLoader([pages, jinja2.FileSystemLoader(loader_dirs or [])]),
-        bytecode_cache=_KeptTemplates(str(_mkdir(bytecode_dir))) if bytecode_dir else None,
+        bytecode_cache=kept_templates(bytecode_dir) if bytecode_dir else None,
         # LaTeX is full of braces and hashes; only {{ }} and {% %} are ours.
         comment_start_string="{##",
         comment_end_string="##}",
