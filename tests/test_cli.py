@@ -175,3 +175,22 @@ def test_a_settings_file_name_is_escaped_where_it_reaches_html(tmp_path, root):
         html = (tmp_path / "site" / page).read_text(encoding="utf-8")
         assert "<img src=x onerror" not in html, page
         assert "&lt;img src=x onerror=alert(1)&gt;.toml" in html, page
+
+
+# --- gdbook render: the pages as MkDocs sees them, for the benchmark's bare build -------------------
+
+@pytest.mark.slow
+def test_render_writes_every_page_and_a_bare_configuration_that_builds(tmp_path, root):
+    proc = run_gdbook("render", "--quiet", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    docs = tmp_path / "out" / "docs"
+    for page in ("index.md", "part2/dataset.md", "print.md", "print/part-2-linear-regression.md"):
+        assert (docs / page).is_file(), page  # the generated pages too, in folders of their own
+    assert "{{" not in (docs / "part2/dataset.md").read_text(encoding="utf-8")  # filled, not the template
+    config = (tmp_path / "out" / "mkdocs.yml").read_text(encoding="utf-8")
+    plugins = config.split("plugins:")[1].split("markdown_extensions:")[0]
+    assert "- gdbook" not in plugins and "- mkdocs-jupyter" in plugins
+    bare = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "out" / "mkdocs.yml"),
+                           "-d", str(tmp_path / "bare")], cwd=root, capture_output=True, text=True, timeout=600)
+    assert bare.returncode == 0, bare.stderr
+    assert (tmp_path / "bare" / "part2" / "dataset.html").is_file()

@@ -129,6 +129,9 @@ def test_print_pages_in_the_site(built_site):
     assert printbook.PARTS_MARKER not in hub
     for part in parts:  # the hub links every part
         assert f'href="{part}"' in hub, part
+    # Search finds a chapter on its own page, not again in its printable part.
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"print/' not in index.replace(" ", "") and '"location":"print.html"' in index.replace(" ", "")
     seen: dict[str, str] = {}
     for part in parts:
         html = (built_site / part).read_text(encoding="utf-8")

@@ -242,6 +242,7 @@ class Book:
         finally:
             self.render_seconds += time.perf_counter() - t
         if self.export is not None:
+            (self.export / uri).parent.mkdir(parents=True, exist_ok=True)  # a generated page's folder (print/)
             (self.export / uri).write_text(out, encoding="utf-8")
         return out
 
