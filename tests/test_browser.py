@@ -337,3 +337,28 @@ def test_colour_scheme_toggle(built_site, browser_session):
     page.emulate_media(color_scheme="dark")
     page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
     ctx.close()
+
+
+def test_search_index_waits_for_the_page_and_search_works(built_site, browser_session):
+    """The search index (every page's text) is fetched once the page has loaded, or when the reader goes to
+    the search box (docs/overrides/partials/javascripts/search-index.html); search then finds pages."""
+    base, browser = browser_session
+    ctx = browser.new_context(viewport=DESKTOP)
+    page = ctx.new_page()
+    page.goto(f"{base}/part2/full-batch.html", wait_until="load")
+    page.wait_for_function("performance.getEntriesByName(new URL('../search/search_index.json', location).href).length")
+    fetched, loaded = page.evaluate("""[performance.getEntriesByName(new URL('../search/search_index.json', location).href)[0].startTime,
+                                         performance.getEntriesByType('navigation')[0].loadEventStart]""")
+    assert fetched >= loaded > 0, (fetched, loaded)
+    page.locator("input.md-search__input").fill("learning rate")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert page.locator(".md-search-result__item").count() >= 3
+    # Going to the search box sends the request at once: here the browser is never idle (the other trigger).
+    page.add_init_script("window.requestIdleCallback = function () {};")
+    page.goto(f"{base}/part2/stochastic.html", wait_until="load")
+    page.wait_for_timeout(700)
+    index = "performance.getEntriesByName(new URL('../search/search_index.json', location).href).length"
+    assert page.evaluate(index) == 0
+    page.locator("input.md-search__input").focus()
+    page.wait_for_function(index, timeout=3000)
+    ctx.close()

@@ -106,6 +106,8 @@ def test_parts_follow_the_navigation():
     assert "# Part 1 · Differentiation\n" in text and "[Printing the book](../print.md)" in text
     assert text.rstrip().endswith(printbook.MARKER)
     assert printbook.parts([{"Part": [{"N": "notebooks/n.py"}]}], "print.md") == []
+    twice = printbook.parts([{"Über": ["a.md"]}, {"Über": ["b.md"]}, {"Æ": ["c.md"]}], "print.md")
+    assert [p.src_uri for p in twice] == ["print/ber.md", "print/ber-2.md", "print/part-3.md"]
 
 
 def test_index_lists_what_each_part_prints():

@@ -3,8 +3,8 @@
 Each top-level section of the navigation (a part, the reference) and the
 pages before the first section (the introduction) make one printable page,
 ``print/<part>.html``; ``docs/print.md`` lists them.  The whole book on one
-page would weigh about 500 KB and hold 100,000 elements, too much for a
-phone; a part is a third of that at most.
+page weighed about 500 KB and held 100,000 elements, too much for a phone
+(and over the benchmark's 300 KB budget); the largest part is about half.
 
 MkDocs turns every page into HTML before it renders any template, so when a
 print page is about to be rendered the HTML of every other page is ready.
@@ -41,20 +41,21 @@ class Part:
     """One printable page: a top-level section of the navigation ("" for the pages before the first)."""
     section: str
     title: str
+    slug: str  # its file's name: print/<slug>.md
 
     @property
     def src_uri(self) -> str:
-        return f"{FOLDER}/{prefix(self.title + '.md')}.md"
+        return f"{FOLDER}/{self.slug}.md"
 
     @property
     def url(self) -> str:
-        return self.src_uri[:-3] + ".html"
+        return f"{FOLDER}/{self.slug}.html"
 
     def markdown(self, hub: str) -> str:
-        back = posixpath.relpath(hub[:-3] + ".md", FOLDER)
-        return (f"---\ntitle: {json.dumps(self.title + ' (printable)', ensure_ascii=False)}\nsearch:\n  exclude: true\n---\n\n"
+        title = json.dumps(self.title + " (printable)", ensure_ascii=False)  # a YAML string
+        return (f"---\ntitle: {title}\nsearch:\n  exclude: true\n---\n\n"
                 f"# {self.title}\n\nThis part of the book on one page, for printing or saving as PDF. "
-                f"[Printing the book]({back}) lists the other parts.\n\n{MARKER}\n")
+                f"[Printing the book]({posixpath.relpath(hub, FOLDER)}) lists the other parts.\n\n{MARKER}\n")
 
 
 def parts(nav: list, hub: str) -> list[Part]:
@@ -66,13 +67,16 @@ def parts(nav: list, hub: str) -> list[Part]:
             return [p for e in value for p in pages(e)]
         return [value] if isinstance(value, str) and value.endswith(".md") and value != hub else []
 
-    out: list[Part] = []
+    found: list[tuple[str, str]] = []
     if any(pages(e) for e in nav if not _is_section(e)):
-        out.append(Part("", INTRODUCTION))
-    for entry in nav:
-        if _is_section(entry) and pages(entry):
-            title = next(iter(entry))
-            out.append(Part(title, title))
+        found.append(("", INTRODUCTION))
+    found += [(next(iter(e)), next(iter(e))) for e in nav if _is_section(e) and pages(e)]
+    out: list[Part] = []
+    for i, (section, title) in enumerate(found, 1):
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or f"part-{i}"
+        if any(p.slug == slug for p in out):  # two sections of one name (or of none in ASCII)
+            slug = f"{slug}-{i}"
+        out.append(Part(section, title, slug))
     return out
 
 
