@@ -149,8 +149,11 @@ class Book:
             return None
         from gdbook.book import keys
 
-        key = keys.source_digest(render.__name__)[:16]  # render.py, claims.py and what they import
-        parent = self.cache.dir / "templates"
+        return self._kept_folder("templates", keys.source_digest(render.__name__)[:16])  # render.py, claims.py, …
+
+    def _kept_folder(self, kind: str, key: str) -> Path:
+        """``<cache>/<kind>/<key>``, the folders of other keys under ``kind`` removed."""
+        parent = self.cache.dir / kind
         if parent.is_dir():
             for old in parent.iterdir():
                 if old.name != key:
@@ -166,12 +169,7 @@ class Book:
         from importlib.metadata import version
 
         key = f"mkdocs-{version('mkdocs')}-material-{version('mkdocs-material')}"
-        parent = self.cache.dir / "theme-templates"
-        if parent.is_dir():
-            for old in parent.iterdir():
-                if old.name != key:
-                    shutil.rmtree(old, ignore_errors=True)
-        env.bytecode_cache = render.kept_templates(parent / key)
+        env.bytecode_cache = render.kept_templates(self._kept_folder("theme-templates", key))
         return env
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -276,12 +274,13 @@ class Book:
         if kept is not None:  # after the search plugin: the content as it is published
             page.content = kept
             del page._gd_content
-        if (page.file.src_uri == pages.PRINT_PAGE or page.file.src_uri in self.print_parts) and not self.failure:
+        part = page.file.src_uri in self.print_parts
+        if (part or page.file.src_uri == pages.PRINT_PAGE) and not self.failure:
             try:
                 pages.print_page(page, nav, self.print_parts)
             except BuildError as e:
                 self.fail(e, where=page.file.src_uri)
-        context["gd_print_part"] = page.file.src_uri in self.print_parts  # docs/overrides/main.html
+        context["gd_print_part"] = part  # docs/overrides/main.html
         # The KaTeX fonts this page's math uses, preloaded by docs/overrides/main.html.
         fonts = self.math.fonts(page.content or "") if self.math is not None else []
         context["gd_math_fonts"] = [f"assets/vendor/katex/fonts/{f}" for f in fonts]

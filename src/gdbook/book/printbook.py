@@ -140,8 +140,7 @@ def _rewrite_html(html_: str, ch: Chapter, included: dict[str, str], here: str) 
         if attr == "href" and target in included:
             tp = included[target]
             return f'{attr}="#{tp}--{frag}"' if frag else f'{attr}="#{tp}"'
-        rel = posixpath.relpath(target, posixpath.dirname(here) or ".")
-        new = rel + (f"#{frag}" if frag else "")
+        new = _rel(target, here) + (f"#{frag}" if frag else "")
         return f'{attr}="{html.escape(new, quote=True)}"'
 
     out = re.sub(r'\b(href|src|srcset)="([^"]*)"', link, out)  # srcset: one URL (the phone drawing)
@@ -178,9 +177,8 @@ def assemble(chapters: list[Chapter], here: str) -> tuple[str, list[dict]]:
             tokens.append({"level": 2, "id": pid, "name": ch.title, "children": []})
             body.append(f'<section class="gd-print-chapter" id="{pid}">\n{rewrite(ch, included, here)}\n</section>')
         else:
-            rel = posixpath.relpath(ch.url, posixpath.dirname(here) or ".")
             why = "a notebook" if ch.kind == "notebook" else "an interactive page"
-            toc.append(f'<li><a href="{html.escape(rel)}">{title}</a> ({why}: read it online)</li>')
+            toc.append(f'<li><a href="{html.escape(_rel(ch.url, here))}">{title}</a> ({why}: read it online)</li>')
     toc.append("</ol></nav>")
     return "\n".join(toc) + "\n" + "\n".join(body), tokens
 
@@ -195,16 +193,19 @@ def index(parts: list[Part], chapters: dict[str, list[Chapter]], here: str) -> s
     """The list of printable parts for the hub page, each with the chapters it prints and those it only links."""
     rows = []
     for part in parts:
-        inside = [c for c in chapters.get(part.section, []) if printable(c)]
+        inside, online = [], []
+        for c in chapters.get(part.section, []):
+            (inside if printable(c) else online).append(c)
         if not inside:
             continue
-        href = html.escape(posixpath.relpath(part.url, posixpath.dirname(here) or "."))
         names = ", ".join(html.escape(c.title) for c in inside)
-        online = [c for c in chapters.get(part.section, []) if not printable(c)]
-        extra = ""
-        if online:
-            links = ", ".join(f'<a href="{html.escape(posixpath.relpath(c.url, posixpath.dirname(here) or "."))}">'
-                              f"{html.escape(c.title)}</a>" for c in online)
-            extra = f"; online only: {links}"
+        links = ", ".join(f'<a href="{html.escape(_rel(c.url, here))}">{html.escape(c.title)}</a>' for c in online)
+        extra = f"; online only: {links}" if online else ""
+        href = html.escape(_rel(part.url, here))
         rows.append(f'<li><a href="{href}">{html.escape(part.title)}</a>: {names}{extra}.</li>')
     return '<ol class="gd-print-parts">\n' + "\n".join(rows) + "\n</ol>"
+
+
+def _rel(target: str, here: str) -> str:
+    """The link from page ``here`` to ``target`` (both relative to the site's root)."""
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
