@@ -91,6 +91,18 @@ def chromium() -> Iterator[object]:
             browser.close()
 
 
+def start_theme(page) -> str | None:
+    """Act as a reader first acts (a wheel turn) and wait until the theme's script has started
+    (docs/overrides/partials/javascripts/theme-on-demand.html).  Returns how it went: "started", "failed",
+    or None on a page that runs no theme script (a printable part)."""
+    page.mouse.move(5, 200)
+    page.mouse.wheel(0, 1)
+    page.wait_for_function("!['waiting', 'loading'].includes(window.gdTheme)", timeout=15_000)
+    # Its start-up subscribes to the next frames (sizes, the contents' position): two frames settle it.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return page.evaluate("window.gdTheme ?? null")
+
+
 def pages(site: Path) -> list[str]:
     """Every HTML page of a built site, as paths relative to its root."""
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "404.html")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import DESKTOP, PHONE, RENDER_ALL, chromium, pages, serve
+from browser import DESKTOP, PHONE, RENDER_ALL, chromium, pages, serve, start_theme
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +52,8 @@ def open_pages(browser_site, site: Path, viewport: dict, scheme: str = "light", 
             page.goto(f"{base}/{path}", wait_until="load")
             assert page.locator(".arithmatex, .mermaid").count() == 0, f"{path}: math or a diagram left for a script"
             page.evaluate(SETTLED)
+            # What a reader meets once they act: the theme's script started (code toolbars, search).
+            assert start_theme(page) in ("started", None), f"{path}: the theme's script did not start"
             yield path, page
     finally:
         ctx.close()

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from browser import DESKTOP, PHONE, chromium, pages, serve
+from browser import DESKTOP, PHONE, chromium, pages, serve, start_theme
 
 pytestmark = pytest.mark.browser
 
@@ -115,15 +115,20 @@ def visit(browser_session, path: str, color_scheme: str = "light", viewport: dic
     page.on("pageerror", lambda e: console.append(str(e)))
     page.goto(f"{base}/{path}", wait_until="networkidle")
     out = {
-        "outside": outside,
-        "console": console,
-        "scripts": [u for u in requested if u.endswith((".js", ".mjs")) and MATH_SCRIPT.search(u)],
         "tex": page.evaluate(RAW_TEX),
         "cls": page.evaluate(CLS),
         "late_fonts": page.evaluate(FONTS),
         "broken_images": page.evaluate(IMAGES),
         "diagrams": page.evaluate(DIAGRAMS),
     }
+    # The reader's first action starts the theme's script (theme-on-demand.html): a wheel turn.  Whatever
+    # it builds (code toolbars, the contents' state, the search box) must request nothing outside, log no
+    # error and move nothing on the screen.
+    out["theme"] = start_theme(page)
+    page.wait_for_load_state("networkidle")
+    out["cls_with_theme"] = page.evaluate(CLS)
+    out["outside"], out["console"] = outside, console
+    out["scripts"] = [u for u in requested if u.endswith((".js", ".mjs")) and MATH_SCRIPT.search(u)]
     ctx.close()
     return out
 
@@ -157,6 +162,10 @@ def test_every_page(built_site, browser_session, viewport):
         problems += diagram_problems(r["diagrams"], "light")
         if r["late_fonts"]:
             problems.append(f"KaTeX fonts used but not preloaded: {r['late_fonts']}")
+        if r["theme"] not in ("started", None):
+            problems.append(f"the theme's script did not start on the first action: {r['theme']}")
+        if r["cls_with_theme"] - r["cls"] >= 0.01:
+            problems.append(f"the theme's start moved the page: CLS {r['cls']:.3f}, then {r['cls_with_theme']:.3f}")
         if r["cls"] >= 0.05:
             # Once more: on a loaded machine a font can arrive after the first paint.  A shift built
             # into the page (an image without a size, the explorer's space) shows up every time.
@@ -339,25 +348,69 @@ def test_colour_scheme_toggle(built_site, browser_session):
     ctx.close()
 
 
+THEME_FETCHED = r"performance.getEntriesByType('resource').filter(r => /\/bundle\.[0-9a-f]+\.min\.js$/.test(r.name)).length"
+
+
+@pytest.mark.parametrize("action", ["wheel", "key", "tap", "pointer", "scroll"])
+def test_the_theme_starts_at_the_first_action(built_site, browser_session, action):
+    """A loading page fetches no theme script (docs/overrides/partials/javascripts/theme-on-demand.html); the
+    reader's first action of any kind starts it, and what it builds then works: the code blocks' toolbars and
+    the contents that follow the scroll."""
+    base, browser = browser_session
+    ctx = browser.new_context(viewport=DESKTOP, has_touch=True)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/part3/autodiff.html", wait_until="load")
+    page.wait_for_timeout(600)
+    assert page.evaluate("window.gdTheme") == "waiting"
+    assert page.evaluate(THEME_FETCHED) == 0
+    assert page.locator(".md-code__nav").count() == 0
+    heading = page.locator("article h2").nth(2)
+    if action == "wheel":
+        page.mouse.wheel(0, 300)  # where the pointer already is: no movement first
+    elif action == "key":
+        page.keyboard.press("Tab")
+    elif action == "tap":
+        page.touchscreen.tap(600, 150)  # on the chapter's title
+    elif action == "pointer":
+        page.mouse.move(600, 400)
+    else:  # a jump that scrolls the page (a link within the page, the browser's find)
+        heading.scroll_into_view_if_needed()
+    page.wait_for_function("window.gdTheme === 'started'", timeout=10_000)
+    assert page.evaluate(THEME_FETCHED) == 1
+    page.wait_for_function("document.querySelectorAll('nav.md-code__nav').length === document.querySelectorAll('article pre > code').length")
+    heading.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.md-sidebar--secondary .md-nav__link--active')")
+    assert not errors, errors
+    ctx.close()
+
+
 def test_search_index_waits_for_the_page_and_search_works(built_site, browser_session):
     """The search index (every page's text) is fetched once the page has loaded, or when the reader goes to
     the search box (docs/overrides/partials/javascripts/search-index.html); search then finds pages."""
     base, browser = browser_session
     ctx = browser.new_context(viewport=DESKTOP)
     page = ctx.new_page()
+    index = "performance.getEntriesByName(new URL('../search/search_index.json', location).href).length"
+    # An action during the load starts the theme, whose search asks for the index at once: it waits for the load.
+    page.add_init_script("addEventListener('DOMContentLoaded', () => dispatchEvent(new Event('scroll')))")
     page.goto(f"{base}/part2/full-batch.html", wait_until="load")
-    page.wait_for_function("performance.getEntriesByName(new URL('../search/search_index.json', location).href).length")
-    fetched, loaded = page.evaluate("""[performance.getEntriesByName(new URL('../search/search_index.json', location).href)[0].startTime,
+    page.wait_for_function(index)
+    fetched, started, loaded = page.evaluate("""[performance.getEntriesByName(new URL('../search/search_index.json', location).href)[0].startTime,
+                                         performance.getEntriesByType('resource').find(r => r.name.includes('/bundle.')).startTime,
                                          performance.getEntriesByType('navigation')[0].loadEventStart]""")
-    assert fetched >= loaded > 0, (fetched, loaded)
-    page.locator("input.md-search__input").fill("learning rate")
+    assert started < loaded <= fetched, (started, loaded, fetched)
+    # The theme's search reads what is typed (keys, not a pasted value).
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("learning rate")
     page.wait_for_selector(".md-search-result__item", timeout=10_000)
     assert page.locator(".md-search-result__item").count() >= 3
     # Going to the search box sends the request at once: here the browser is never idle (the other trigger).
     page.add_init_script("window.requestIdleCallback = function () {};")
     page.goto(f"{base}/part2/stochastic.html", wait_until="load")
+    start_theme(page)
     page.wait_for_timeout(700)
-    index = "performance.getEntriesByName(new URL('../search/search_index.json', location).href).length"
     assert page.evaluate(index) == 0
     page.locator("input.md-search__input").focus()
     page.wait_for_function(index, timeout=3000)
