@@ -415,3 +415,23 @@ def test_search_index_waits_for_the_page_and_search_works(built_site, browser_se
     page.locator("input.md-search__input").focus()
     page.wait_for_function(index, timeout=3000)
     ctx.close()
+
+
+def test_a_first_tap_on_search_opens_it_ready_to_type(built_site, browser_session):
+    """On a phone the reader's first action may be the search button: the box opens with the cursor in it
+    (the phone's keyboard comes up only for a focus given during the tap), and what is typed is searched."""
+    base, browser = browser_session
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    page.goto(f"{base}/part2/stochastic.html", wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.gdTheme") == "waiting"
+    page.locator("label.md-header__button[for=__search]").tap()
+    assert page.evaluate("document.getElementById('__search').checked")
+    assert page.evaluate("document.activeElement.matches('input.md-search__input')")
+    page.wait_for_function("window.gdTheme === 'started'")
+    page.keyboard.type("chain rule")
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    assert "chain rule" in page.locator(".md-search-result").inner_text().lower()
+    ctx.close()
+
