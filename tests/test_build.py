@@ -72,6 +72,23 @@ def test_no_page_loads_a_math_or_diagram_script(built_site):
     assert not list(built_site.rglob("katex-init.js"))
 
 
+def test_no_page_runs_the_theme_script_while_it_loads(built_site):
+    """The theme's script is on every page (bar the printable parts, which run none) as an inert tag that
+    theme-on-demand.html starts at the reader's first action; no page loads it as it is parsed."""
+    bundle = re.compile(r"<script\b[^>]*(?<![\w-])src=\"[^\"]*/bundle\.[0-9a-f]+\.min\.js\"")
+    inert = re.compile(r'<script type="gd/theme" data-src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"></script>')
+    pages = sorted(built_site.rglob("*.html"))
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        where = page.relative_to(built_site).as_posix()
+        assert not bundle.search(html), where
+        if where.startswith("print/"):
+            assert "bundle." not in html, where
+        else:
+            assert len(inert.findall(html)) == 1 and "window.gdTheme" in html, where
+    assert len(pages) > 20
+
+
 def test_every_figure_image_reserves_its_space(built_site):
     """Every figure image and phone source carries width and height, the SVG's own size: the page does not move
     when it loads."""
