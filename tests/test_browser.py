@@ -386,6 +386,41 @@ def test_the_theme_starts_at_the_first_action(built_site, browser_session, actio
     ctx.close()
 
 
+# Where every block of the article is, laid out in full (content-visibility off).
+BLOCKS = """() => [...document.querySelectorAll('article > *, article .gd-table, article .gd-eq, article figure')]
+  .map((e) => { const r = e.getBoundingClientRect(); return [Math.round(r.top + scrollY), Math.round(r.left), Math.round(r.height), Math.round(r.width)]; })"""
+
+
+@pytest.mark.parametrize("viewport", [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")])
+def test_the_theme_moves_nothing_when_it_starts(built_site, browser_session, viewport):
+    """The theme's script starts at the first action, which may be in the middle of a scroll: what it builds
+    (boxes around tables, code toolbars, tabs) must leave every block of every article where it was."""
+    from browser import RENDER_ALL
+
+    base, browser = browser_session
+    ctx = browser.new_context(viewport=viewport)
+    page = ctx.new_page()
+    moved, checked = [], 0
+    for path in pages(built_site):
+        page.goto(f"{base}/{path}", wait_until="load")
+        if page.evaluate("window.gdTheme") != "waiting":
+            continue  # a printable part: no theme script
+        page.add_style_tag(content=RENDER_ALL)
+        page.evaluate("() => document.fonts.ready")
+        before = page.evaluate(BLOCKS)
+        page.evaluate("window.dispatchEvent(new Event('scroll'))")
+        page.wait_for_function("window.gdTheme === 'started'")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        after = page.evaluate(BLOCKS)
+        checked += 1
+        diff = [(i, a, b) for i, (a, b) in enumerate(zip(before, after)) if max(abs(x - y) for x, y in zip(a, b)) > 1]
+        if len(before) != len(after) or diff:
+            moved.append(f"{path}: {len(before)} -> {len(after)} blocks; first moved (index, before, after): {diff[:3]}")
+    ctx.close()
+    assert checked > 20
+    assert not moved, "\n".join(moved)
+
+
 def test_search_index_waits_for_the_page_and_search_works(built_site, browser_session):
     """The search index (every page's text) is fetched once the page has loaded, or when the reader goes to
     the search box (docs/overrides/partials/javascripts/search-index.html); search then finds pages."""
