@@ -298,20 +298,19 @@ def lighthouse(site: Path, only: list[str], runs: int, baseline: Path | None = N
 
 # What Lighthouse does not see: it loads a page and never acts on it, and the theme's script starts at the
 # reader's first action (docs/overrides/partials/javascripts/theme-on-demand.html).  So each page is also
-# loaded in Chromium with its CPU slowed 4x (Lighthouse's mobile multiplier), acted on once (a wheel turn,
+# loaded in Chromium with its CPU slowed 4x (Lighthouse's mobile multiplier), acted on once (tests/browser.py start_theme,
 # a second after the load) and watched until the theme has started: the longest task in that time is how
 # long a second tap, right after the first action, could wait.
 ACT = """async () => {
   window.__gdTasks = [];
   new PerformanceObserver((l) => l.getEntries().forEach((e) => window.__gdTasks.push(e.duration))).observe({ type: "longtask" });
 }"""
-SETTLE = "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))))"
 
 
 def first_action(site: Path, only: list[str]) -> dict[str, dict]:
     """Per page: the longest main-thread task (ms, 4x CPU slowdown) from the first action until the theme's
     script has started, and all the long tasks' time; None on a page that runs no theme script."""
-    from browser import PHONE, chromium, pages, serve
+    from browser import PHONE, chromium, pages, serve, start_theme
 
     out: dict[str, dict] = {}
     with serve(site, compress=True) as base, chromium() as browser:
@@ -325,9 +324,9 @@ def first_action(site: Path, only: list[str]) -> dict[str, dict]:
                 out[page_path] = {"longest_ms": None, "total_ms": None}
             else:
                 page.evaluate(ACT)
-                page.mouse.wheel(0, 1)
-                page.wait_for_function("window.gdTheme === 'started'", timeout=30_000)
-                page.evaluate(SETTLE)
+                if start_theme(page) != "started":
+                    raise RuntimeError(f"the theme's script did not start on {page_path}")
+                page.wait_for_timeout(300)
                 tasks = page.evaluate("window.__gdTasks")
                 out[page_path] = {"longest_ms": max(tasks, default=0.0), "total_ms": sum(tasks)}
             ctx.close()

@@ -408,9 +408,7 @@ def test_the_theme_moves_nothing_when_it_starts(built_site, browser_session, vie
         page.add_style_tag(content=RENDER_ALL)
         page.evaluate("() => document.fonts.ready")
         before = page.evaluate(BLOCKS)
-        page.evaluate("window.dispatchEvent(new Event('scroll'))")
-        page.wait_for_function("window.gdTheme === 'started'")
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert start_theme(page) == "started", path
         after = page.evaluate(BLOCKS)
         checked += 1
         diff = [(i, a, b) for i, (a, b) in enumerate(zip(before, after)) if max(abs(x - y) for x, y in zip(a, b)) > 1]
