@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from gdbook.book import printbook
+from gdbook.book import parser_pauses, printbook
 
 
 def chapters():
@@ -120,19 +120,6 @@ def test_index_lists_what_each_part_prints():
     assert '<a href="print/introduction.html">Introduction</a>: Home.' in html
 
 
-def test_parser_yields_close_paragraphs_far_enough_apart():
-    paras = [f"<p>{'x' * n}</p>" for n in (10, 25, 5, 5, 30, 3)]
-    html = "\n<div><ul><li>a</li></ul></div>\n".join(paras)
-    out = printbook.parser_yields(html, every=40)
-    assert out.replace(printbook.YIELD, "") == html  # nothing else changes
-    at = [i for i in range(len(out)) if out.startswith(printbook.YIELD, i)]
-    assert len(at) >= 2 and all(out.startswith(printbook.YIELD + "</p>", i) for i in at)  # a paragraph's last child
-    plain = [i - k * len(printbook.YIELD) for k, i in enumerate(at)]  # where they stand in the input
-    assert all(b - a >= 40 for a, b in zip([0] + plain, plain))
-    assert printbook.parser_yields("<p>short</p>", every=40) == "<p>short</p>"
-    assert printbook.parser_yields("<table>" + "<td>x</td>" * 100 + "</table>", every=40).count("<script") == 0
-
-
 def printable_pages(site):
     return sorted(p.relative_to(site).as_posix() for p in (site / printbook.FOLDER).glob("*.html"))
 
@@ -162,12 +149,7 @@ def test_print_pages_in_the_site(built_site):
             assert target in ids, (part, target)
         for src in re.findall(r'<img[^>]+src="([^"#]+)', article):
             assert (built_site / "print" / src).resolve().is_file(), (part, src)
-        # The parser pauses at least every 160,000 characters (about 10 ms of parsing unthrottled), at an empty
-        # script that ends a paragraph, and nowhere else does a part hold a script of its own.
-        stretches = re.split(re.escape(printbook.YIELD), article)
-        assert max(map(len, stretches)) < 160_000, (part, max(map(len, stretches)))
-        assert all(s.startswith("</p>") for s in stretches[1:]), part
-        assert "<script" not in "".join(stretches), part
+        assert "<script" not in parser_pauses.remove(article), part  # no script of its own (bar the parser's pauses)
         for chapter in re.findall(r'<section class="gd-print-chapter" id="([^"]+)"', article):
             assert chapter not in seen, (chapter, part, seen.get(chapter))
             seen[chapter] = part

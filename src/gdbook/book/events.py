@@ -31,7 +31,7 @@ from mkdocs.utils import CountHandler
 from gdbook.book import generate as generation
 from gdbook.book import diagrams as book_diagrams
 from gdbook.book import katex as book_katex
-from gdbook.book import notebooks, pages, render, tables, terms, vendor
+from gdbook.book import notebooks, pages, parser_pauses, render, tables, terms, vendor
 from gdbook.book.memo import Memo
 from gdbook.book.cache import Cache
 from gdbook.core.errors import BuildError
@@ -280,6 +280,8 @@ class Book:
                 pages.print_page(page, nav, self.print_parts)
             except BuildError as e:
                 self.fail(e, where=page.file.src_uri)
+        if page.content:  # after every use of the page's HTML as such (search, printable parts): as published
+            page.content = parser_pauses.add(page.content)
         context["gd_print_part"] = part  # docs/overrides/main.html
         # The KaTeX fonts this page's math uses, preloaded by docs/overrides/main.html.
         fonts = self.math.fonts(page.content or "") if self.math is not None else []

@@ -16,9 +16,7 @@ table of contents, and keeps it working on one page:
 * a link to another page of the part becomes a link to its chapter on this
   page; links to other parts and to files (images, downloads) are made
   relative to this page;
-* collapsed ``<details>`` blocks (solutions) are opened, so they print;
-* an empty ``<script></script>`` closes a paragraph every :data:`YIELD_EVERY`
-  characters (:func:`parser_yields`), so the browser's parser pauses there.
+* collapsed ``<details>`` blocks (solutions) are opened, so they print.
 
 Pages that run scripts of their own (interactive ones) cannot work twice on
 one page: they are listed with a link instead.  Notebooks are listed too.
@@ -36,13 +34,6 @@ MARKER = '<div class="gd-print-book"></div>'
 PARTS_MARKER = '<div class="gd-print-parts"></div>'
 FOLDER = "print"
 INTRODUCTION = "Introduction"  # the pages before the first section of the navigation
-# A part weighs up to 1.5 MB of HTML.  After its first few pauses, desktop Chromium's parser (the one
-# Lighthouse drives) runs for up to 500 ms at a time before it lets the page paint or answer a tap (Android's
-# stops at 50 ms); traced, one slice took the last 1.2 MB of Part 1 in 80 ms (330 ms at 4x CPU).  After a
-# parser-blocking script in the body it pauses again within 10 ms, so an empty one every 24,000 characters
-# keeps each slice to a few milliseconds of parsing (at most 38 ms at 4x, traced).  It runs nothing.
-YIELD_EVERY = 24_000
-YIELD = "<script></script>"
 
 
 @dataclass(frozen=True)
@@ -189,21 +180,7 @@ def assemble(chapters: list[Chapter], here: str) -> tuple[str, list[dict]]:
             why = "a notebook" if ch.kind == "notebook" else "an interactive page"
             toc.append(f'<li><a href="{html.escape(_rel(ch.url, here))}">{title}</a> ({why}: read it online)</li>')
     toc.append("</ol></nav>")
-    return parser_yields("\n".join(toc) + "\n" + "\n".join(body)), tokens
-
-
-def parser_yields(html_: str, every: int = YIELD_EVERY) -> str:
-    """``html_`` with :data:`YIELD` put before the ``</p>`` that ends each stretch of ``every`` characters.
-
-    Inside a paragraph, as its last child: an element between blocks would change which block is the
-    n-th child or the next sibling, and the stylesheets' spacing and skipping rules follow those."""
-    out: list[str] = []
-    last = 0
-    for m in re.finditer(r"</p>", html_):
-        if m.start() - last >= every:
-            out += [html_[last:m.start()], YIELD]
-            last = m.start()
-    return "".join(out) + html_[last:]
+    return "\n".join(toc) + "\n" + "\n".join(body), tokens
 
 
 def insert(page_html: str, book_html: str, marker: str = MARKER) -> str:
