@@ -137,6 +137,9 @@ class GdbookPlugin(BasePlugin[GdbookConfig]):
 
     on_page_context = CombinedEvent(_before_search, _after_search)
 
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return self.book.on_post_page(output, page) if self.book is not None else output
+
     def on_post_build(self, *, config: Any) -> None:
         if self.book is not None:
             self.last = self.book

@@ -280,13 +280,15 @@ class Book:
                 pages.print_page(page, nav, self.print_parts)
             except BuildError as e:
                 self.fail(e, where=page.file.src_uri)
-        if page.content:  # after every use of the page's HTML as such (search, printable parts): as published
-            page.content = parser_pauses.add(page.content)
         context["gd_print_part"] = part  # docs/overrides/main.html
         # The KaTeX fonts this page's math uses, preloaded by docs/overrides/main.html.
         fonts = self.math.fonts(page.content or "") if self.math is not None else []
         context["gd_math_fonts"] = [f"assets/vendor/katex/fonts/{f}" for f in fonts]
         return context
+
+    def on_post_page(self, output: str, page: Any) -> str:
+        # The page as published: search and the printable parts have read its content without them.
+        return parser_pauses.add(output)
 
     def on_post_build(self, config: Any) -> None:
         try:

@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from gdbook.book import about as provenance
-from gdbook.book import notebooks, parser_pauses, printbook
+from gdbook.book import notebooks, printbook
 from gdbook.core.errors import BuildError
 
 ABOUT_PAGE = "reference/about.md"
@@ -111,7 +111,7 @@ def _chapters(nav: Any) -> dict[str, list[printbook.Chapter]]:
             top = top.parent
         out.setdefault(top.title if top else "", []).append(printbook.Chapter(
             url=p.file.dest_uri, title=p.title or "",
-            content=parser_pauses.remove(p.content or ""), kind="notebook" if notebooks.is_notebook(p.file.src_uri) else "page"))
+            content=p.content or "", kind="notebook" if notebooks.is_notebook(p.file.src_uri) else "page"))
     return out
 
 

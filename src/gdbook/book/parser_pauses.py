@@ -4,7 +4,7 @@ Desktop Chromium's parser (the one Lighthouse drives) stops every 10 ms for its 
 runs for up to 500 ms at a time before the page may paint or answer a tap; Android's stops at 50 ms.
 Traced at 4x CPU: the rules chapter (550 KB of HTML, most of it typeset math) parsed in a 200 ms stretch,
 the printable Part 1 (1.5 MB) took its last 1.2 MB in one of 330 ms.  After a parser-blocking script in
-the body the parser stops again within 10 ms, so :func:`add` ends a paragraph with an empty one every
+the body the parser stops again within 10 ms, so :func:`add` (on each page as published) ends a paragraph with an empty one every
 :data:`EVERY` characters: traced again, no stretch of parsing passed 38 ms at 4x.  The script runs nothing,
 and with JavaScript off it is nothing at all.
 
